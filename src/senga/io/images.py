@@ -1,0 +1,227 @@
+"""Reading and writing images at the library's edge.
+
+Conventions
+-----------
+* Color images come back as ``(H, W, 3) uint8`` RGB, with alpha composited on
+  white paper and the EXIF orientation applied. Palette, grayscale, 16-bit,
+  CMYK and other modes are converted.
+* Line images come back as ``(H, W) float32`` *ink* maps: ``ink = 1 - L / 255``
+  where ``L`` is the 8-bit luminance (ITU-R 601-2, Pillow's ``"L"``) after
+  compositing on white. So ``ink > 0`` means "pixel not pure white", as the
+  paper's evaluation of saved 8-bit images requires.
+* Every failure is an :class:`ImageError` whose message is one line naming the
+  file and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from senga.io.atomic import atomic_write_path
+
+#: Extensions senga treats as images when listing folders.
+IMAGE_EXTENSIONS: tuple[str, ...] = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".webp",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".gif",
+)
+
+#: Largest image (width * height) read by default: 300 megapixels, e.g. a
+#: 17000 x 17000 scan. Larger files are refused as possible decompression
+#: bombs unless the caller raises the limit (``--max-pixels`` in the CLI).
+DEFAULT_MAX_PIXELS: int = 300_000_000
+
+
+class ImageError(ValueError):
+    """A file could not be used as an image. ``str(err)`` is ``"PATH: problem"``."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def list_images(folder: str | os.PathLike[str], recursive: bool = True) -> list[Path]:
+    """All files under ``folder`` with an image extension, sorted, hidden files skipped."""
+    folder = Path(folder)
+    pattern = "**/*" if recursive else "*"
+    found = [
+        p
+        for p in folder.glob(pattern)
+        if p.is_file()
+        and p.suffix.lower() in IMAGE_EXTENSIONS
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
+    return sorted(found)
+
+
+def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Open, fully decode and EXIF-rotate an image file.
+
+    Args:
+        path: the file.
+        max_pixels: refuse images with more than this many pixels (``None``: no limit).
+
+    Raises:
+        ImageError: missing, empty, not an image, truncated, or too large.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ImageError(path, "no such file")
+    if path.is_dir():
+        raise ImageError(path, "is a folder, not an image file")
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise ImageError(path, f"cannot read ({err.strerror or err})") from None
+    if size == 0:
+        raise ImageError(path, "empty file (0 bytes)")
+    previous = Image.MAX_IMAGE_PIXELS
+    try:
+        # Our own limit replaces Pillow's global one (which only warns below 2x).
+        Image.MAX_IMAGE_PIXELS = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+            w, h = img.size
+            if max_pixels is not None and w * h > max_pixels:
+                img.close()
+                raise ImageError(
+                    path,
+                    f"image is {w}x{h} = {w * h:,} pixels, above the limit of {max_pixels:,} "
+                    "(possible decompression bomb; raise the limit with --max-pixels)",
+                )
+            img.load()
+            img = ImageOps.exif_transpose(img) or img
+    except ImageError:
+        raise
+    except UnidentifiedImageError:
+        raise ImageError(path, "not an image file (unknown or unsupported format)") from None
+    except (OSError, SyntaxError, ValueError) as err:
+        msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        if "truncated" in msg.lower():
+            msg = "truncated or corrupt image data"
+        raise ImageError(path, f"cannot decode image ({msg})") from None
+    except Image.DecompressionBombError as err:  # pragma: no cover - limit disabled above
+        raise ImageError(path, str(err)) from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+    if img.width == 0 or img.height == 0:
+        raise ImageError(path, "image has zero width or height")
+    return img
+
+
+def _sixteen_bit_to_8(arr: np.ndarray) -> np.ndarray:
+    """Map 16-bit (or 32-bit integer) gray values to 8-bit, rounding."""
+    arr = arr.astype(np.float64)
+    top = 65535.0 if arr.max(initial=0) > 255 else 255.0
+    return np.clip(np.rint(arr * (255.0 / top)), 0, 255).astype(np.uint8)
+
+
+def _composite_on_white(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """``(H,W,3) uint8`` over white with ``(H,W) uint8`` alpha -> ``(H,W,3) uint8``."""
+    a = alpha.astype(np.float32)[..., None] / 255.0
+    out = rgb.astype(np.float32) * a + 255.0 * (1.0 - a)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def to_rgb_array(img: Image.Image) -> np.ndarray:
+    """Any Pillow image -> ``(H, W, 3) uint8`` RGB, alpha composited on white."""
+    mode = img.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        if mode == "F":
+            arr = np.asarray(img, dtype=np.float64)
+            gray = np.clip(np.rint(arr * (255.0 if arr.max(initial=0) <= 1.0 else 1.0)), 0, 255).astype(np.uint8)
+        else:
+            gray = _sixteen_bit_to_8(np.asarray(img))
+        return np.repeat(gray[..., None], 3, axis=2)
+    if mode == "P":
+        img = img.convert("RGBA")
+        mode = "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = np.asarray(img.convert("RGBA"))
+        return _composite_on_white(rgba[..., :3], rgba[..., 3])
+    if mode != "RGB":
+        img = img.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
+    return np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
+
+
+def read_rgb(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Read an image file as ``(H, W, 3) uint8`` RGB (alpha on white, EXIF applied).
+
+    Raises:
+        ImageError: naming the file and the problem.
+    """
+    img = open_image(path, max_pixels=max_pixels)
+    try:
+        return to_rgb_array(img)
+    except (OSError, ValueError) as err:
+        raise ImageError(path, f"cannot convert image mode {img.mode!r} ({err})") from None
+
+
+def read_gray(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Read an image file as ``(H, W) uint8`` luminance (alpha composited on white)."""
+    img = open_image(path, max_pixels=max_pixels)
+    if img.mode == "L":
+        return np.asarray(img, dtype=np.uint8).copy()
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        return _sixteen_bit_to_8(np.asarray(img))
+    rgb = to_rgb_array(img)
+    return np.asarray(Image.fromarray(rgb).convert("L"), dtype=np.uint8).copy()
+
+
+def gray_to_ink(gray: np.ndarray) -> np.ndarray:
+    """``(…) uint8`` luminance -> ``(…) float32`` ink in [0, 1]: ``1 - L/255``."""
+    return 1.0 - gray.astype(np.float32) / 255.0
+
+
+def ink_to_gray(ink: np.ndarray) -> np.ndarray:
+    """``(…) float`` ink in [0, 1] -> ``(…) uint8`` luminance, black lines on white."""
+    ink = np.asarray(ink, dtype=np.float32)
+    return np.clip(np.rint((1.0 - ink) * 255.0), 0, 255).astype(np.uint8)
+
+
+def read_ink(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Read a line image as a ``(H, W) float32`` ink map (1 = black line, 0 = paper)."""
+    return gray_to_ink(read_gray(path, max_pixels=max_pixels))
+
+
+def ink_to_image(ink: np.ndarray) -> Image.Image:
+    """``(H, W)`` ink map -> Pillow ``"L"`` image (black lines on white)."""
+    ink = np.asarray(ink)
+    if ink.ndim != 2:
+        raise ValueError(f"ink map must be (H, W), got shape {tuple(ink.shape)}")
+    return Image.fromarray(ink_to_gray(ink), mode="L")
+
+
+def _save_atomic(img: Image.Image, path: str | os.PathLike[str]) -> None:
+    path = Path(path)
+    fmt = Image.registered_extensions().get(path.suffix.lower())
+    if fmt is None:
+        raise ImageError(path, f"unknown output image extension {path.suffix!r}")
+    with atomic_write_path(path) as tmp:
+        img.save(tmp, format=fmt)
+
+
+def write_ink(path: str | os.PathLike[str], ink: np.ndarray) -> None:
+    """Write an ``(H, W)`` ink map as an 8-bit grayscale image, atomically."""
+    _save_atomic(ink_to_image(ink), path)
+
+
+def write_rgb(path: str | os.PathLike[str], rgb: np.ndarray) -> None:
+    """Write an ``(H, W, 3) uint8`` array as an RGB image, atomically."""
+    rgb = np.asarray(rgb)
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"expected (H, W, 3) uint8, got {tuple(rgb.shape)} {rgb.dtype}")
+    _save_atomic(Image.fromarray(rgb, mode="RGB"), path)
+

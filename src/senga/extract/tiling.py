@@ -1,0 +1,284 @@
+"""Tiled inference: run a generator on an image of any size with bounded memory.
+
+The image is cut into ``tile x tile`` windows that overlap by ``overlap``
+pixels; each window goes through the model, and the outputs are blended with
+weights that form a partition of unity, so the result is a convex combination
+of tile outputs. Design (details and measurements in ``docs/extraction.md``):
+
+* **Alignment.** senga's networks downsample by ``m = 16`` (pix2pix: 256) and
+  are only shift-equivariant for shifts by multiples of ``m``. Tiles therefore
+  start at multiples of ``m`` on a canvas that is the image reflect-padded
+  (centered) to a multiple of ``m``, exactly the padding the model would apply
+  to the whole image. Tile and step are rounded to multiples of ``m``.
+* **Borders.** Along an axis that fits in one tile the model gets the whole
+  extent and pads it itself; along longer axes the canvas' reflection padding
+  is the border context. In both cases a pixel near the image border sees what
+  it would see in an untiled pass.
+* **Blending.** Along each axis, at each interior tile edge the first
+  ``overlap / 4`` pixels get weight 0 (their receptive field is cut off the
+  most) and the next ``overlap / 2`` a linear ramp to 1; the neighbour's ramp
+  is the mirror image, so the weights of overlapping tiles sum to exactly 1.
+  2-D weights are the product of the two axes'.
+* **Memory.** Tiles are processed strip by strip (one row of tiles at a time)
+  and the finished rows are handed out as bands; only one strip accumulator
+  ``(tile, W)`` float32 and one tile batch live at a time. :func:`predict_ink`
+  collects the bands into one ``(H, W)`` float32 map; :func:`predict_gray`
+  into ``(H, W)`` uint8, without any full-size float plane.
+
+Tiled output equals an untiled pass within 2/255 when ``overlap`` covers the
+model's effective receptive field (see ``DEFAULT_OVERLAP``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from senga.io.images import ink_to_gray
+
+#: Default tile side (pixels). Big tiles waste less compute on overlap; 1024
+#: keeps a tile's activations (senga generator, fp32, batch 1) around 0.6 GB.
+DEFAULT_TILE: int = 1024
+#: Default overlap between neighbouring tiles (pixels). Measured on the senga
+#: generator: the blended tiled output stays within 2/255 of the untiled one
+#: for overlaps >= 64 (docs/extraction.md); 128 leaves a safety margin.
+DEFAULT_OVERLAP: int = 128
+
+#: ``progress(done_tiles, total_tiles)``, called after each tile batch.
+ProgressFn = Callable[[int, int], None]
+
+
+def size_multiple(model: nn.Module) -> int:
+    """The side multiple ``model`` pads its input to (16 for senga, ``2**num_downs`` for pix2pix, else 1)."""
+    m = getattr(model, "size_multiple", None)
+    if m is None:
+        try:
+            from senga.models.generator import SIZE_MULTIPLE, SengaGenerator
+        except ImportError:  # pragma: no cover - senga.models is part of the package
+            return 1
+        return SIZE_MULTIPLE if isinstance(model, SengaGenerator) else 1
+    return int(m)
+
+
+@dataclass(frozen=True)
+class AxisPlan:
+    """How one axis (rows or columns) of length ``size`` is tiled.
+
+    ``offset`` is where the image starts on the canvas (centered reflection
+    padding). Tile ``i`` owns the core ``[cores[i], cores[i+1])`` of the canvas
+    and is computed on the window ``[starts[i], ends[i])``, which adds up to
+    ``overlap`` pixels of context on each interior side.
+    """
+
+    size: int
+    canvas: int
+    offset: int
+    cores: tuple[int, ...]  # core boundaries, cores[0] = 0 ... cores[-1] = canvas
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    ramp: float  # width of the blending ramp centered on each interior core boundary
+
+    def weights(self, i: int) -> np.ndarray:
+        """``(ends[i] - starts[i],)`` float32 blending weights of window ``i``.
+
+        Across each interior core boundary ``B`` the weight passes linearly
+        from one window to the next over ``[B - ramp/2, B + ramp/2]``; the
+        weights of all windows sum to exactly 1 at every pixel.
+        """
+        x = np.arange(self.starts[i], self.ends[i], dtype=np.float32) + 0.5  # pixel centers
+        w = np.ones_like(x)
+        if self.ramp == 0:
+            lo, hi = self.cores[i], self.cores[i + 1]
+            return ((x >= lo) & (x < hi)).astype(np.float32)
+        if i > 0:
+            w *= np.clip((x - self.cores[i]) / self.ramp + 0.5, 0.0, 1.0)
+        if i < len(self.starts) - 1:
+            w *= np.clip((self.cores[i + 1] - x) / self.ramp + 0.5, 0.0, 1.0)
+        return w
+
+    def source_index(self, start: int, end: int) -> np.ndarray:
+        """Image indices for canvas positions ``[start, end)`` (reflection without edge repeat)."""
+        j = np.arange(start, end) - self.offset
+        if self.size == 1:
+            return np.zeros_like(j)
+        period = 2 * (self.size - 1)
+        j = np.mod(j, period)
+        return np.where(j >= self.size, period - j, j)
+
+
+def plan_axis(size: int, tile: int, overlap: int, multiple: int) -> AxisPlan:
+    """Tile layout along one axis.
+
+    An axis no longer than ``tile + 2 * overlap`` is done in one window
+    covering exactly the image (the model pads it itself, as in an untiled
+    pass). Otherwise the canvas is ``size`` rounded up to ``multiple``
+    (centered reflection padding), cut into cores of ``tile`` pixels (the last
+    one may be shorter), each widened by ``overlap`` pixels of context on its
+    interior sides. ``tile`` and ``overlap`` must be multiples of ``multiple``.
+    """
+    if size <= tile + 2 * overlap:
+        return AxisPlan(size, size, 0, (0, size), (0,), (size,), 0.0)
+    canvas = -(-size // multiple) * multiple
+    cores = (*range(0, canvas, tile), canvas)
+    min_window = max(2 * multiple, 32)
+    starts, ends = [], []
+    for a, b in zip(cores[:-1], cores[1:]):
+        start, end = max(0, a - overlap), min(canvas, b + overlap)
+        if end - start < min_window:  # keep tiny edge windows at a size the model takes unpadded
+            start = max(0, (end - min_window) // multiple * multiple)
+        starts.append(start)
+        ends.append(end)
+    return AxisPlan(size, canvas, (canvas - size) // 2, cores, tuple(starts), tuple(ends), overlap / 2.0)
+
+
+def _check_args(rgb: np.ndarray, tile: int, overlap: int, batch: int) -> None:
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"expected an (H, W, 3) uint8 RGB image, got {tuple(rgb.shape)} {rgb.dtype}")
+    if rgb.shape[0] < 1 or rgb.shape[1] < 1:
+        raise ValueError(f"image has zero width or height: {tuple(rgb.shape)}")
+    if tile < 32:
+        raise ValueError(f"tile must be >= 32 pixels, got {tile}")
+    if not 0 <= overlap <= tile:
+        raise ValueError(f"overlap must be between 0 and the tile size {tile}, got {overlap}")
+    if batch < 1:
+        raise ValueError(f"batch must be >= 1, got {batch}")
+
+
+def _autocast(device: torch.device, half: bool) -> contextlib.AbstractContextManager[object]:
+    if not half:
+        return contextlib.nullcontext()
+    if device.type != "cuda":
+        raise ValueError(f"half precision needs a CUDA device, got device {str(device)!r}")
+    return torch.autocast(device_type="cuda", dtype=torch.float16)
+
+
+def _prepare_model(model: nn.Module, device: torch.device) -> None:
+    """Eval mode (BatchNorm uses running statistics) on ``device``; no-op when already so."""
+    if model.training:
+        model.eval()
+    p = next(model.parameters(), None)
+    if p is not None and p.device != device:
+        model.to(device)
+
+
+def iter_ink_bands(
+    model: nn.Module,
+    rgb: np.ndarray,
+    tile: int = DEFAULT_TILE,
+    overlap: int = DEFAULT_OVERLAP,
+    device: str | torch.device = "cpu",
+    half: bool = False,
+    batch: int = 1,
+    progress: ProgressFn | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Tiled inference, yielding finished horizontal bands of the ink map top to bottom.
+
+    Args: as :func:`predict_ink`.
+
+    Yields:
+        ``(y0, band)``: ``band`` is ``(h, W)`` float32 ink for image rows
+        ``y0 .. y0 + h``; the bands cover the image exactly once, in order.
+    """
+    _check_args(rgb, tile, overlap, batch)
+    dev = torch.device(device)
+    _prepare_model(model, dev)
+    m = size_multiple(model)
+    tile, overlap = -(-tile // m) * m, -(-overlap // m) * m
+    h, w = rgb.shape[:2]
+    ys, xs = plan_axis(h, tile, overlap, m), plan_axis(w, tile, overlap, m)
+    total = len(ys.starts) * len(xs.starts)
+    done = 0
+    x_weights = [xs.weights(j) for j in range(len(xs.starts))]
+    x_index = [xs.source_index(a, b) for a, b in zip(xs.starts, xs.ends)]
+    # Windows of one strip, grouped by width (only edge ones differ), for batching.
+    groups: dict[int, list[int]] = {}
+    for j in range(len(xs.starts)):
+        groups.setdefault(xs.ends[j] - xs.starts[j], []).append(j)
+    carry: np.ndarray | None = None  # weighted sums of rows shared with the next strip
+
+    for i, (y_a, y_b) in enumerate(zip(ys.starts, ys.ends)):
+        rows = ys.source_index(y_a, y_b)
+        wy = ys.weights(i)[:, None]
+        acc = np.zeros((y_b - y_a, xs.canvas), np.float32)
+        if carry is not None:
+            acc[: carry.shape[0]] = carry
+        for members in groups.values():
+            for k in range(0, len(members), batch):
+                chunk = members[k : k + batch]
+                tiles = np.stack([rgb[np.ix_(rows, x_index[j])] for j in chunk])
+                x = torch.from_numpy(tiles).to(dev).permute(0, 3, 1, 2).float().div_(255.0)
+                with torch.inference_mode(), _autocast(dev, half):
+                    out = model(x)
+                out = out[:, 0].float().cpu().numpy()
+                for t, j in enumerate(chunk):
+                    acc[:, xs.starts[j] : xs.ends[j]] += out[t] * (wy * x_weights[j][None, :])
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+        last = i == len(ys.starts) - 1
+        keep = (y_b if last else ys.starts[i + 1]) - y_a  # rows no later window touches
+        carry = None if last else acc[keep:].copy()
+        # Crop from canvas to image coordinates.
+        top, bottom = max(y_a, ys.offset), min(y_a + keep, ys.offset + h)
+        if bottom > top:
+            band = acc[top - y_a : bottom - y_a, xs.offset : xs.offset + w]
+            yield top - ys.offset, np.clip(band, 0.0, 1.0)
+
+
+def predict_ink(
+    model: nn.Module,
+    rgb: np.ndarray,
+    tile: int = DEFAULT_TILE,
+    overlap: int = DEFAULT_OVERLAP,
+    device: str | torch.device = "cpu",
+    half: bool = False,
+    batch: int = 1,
+    progress: ProgressFn | None = None,
+) -> np.ndarray:
+    """Ink map of an image of any size by tiled inference (see the module doc).
+
+    Args:
+        model: a generator, ``(N, 3, h, w)`` float in [0, 1] -> ``(N, 1, h, w)``
+            ink. It is put in eval mode and moved to ``device`` if needed.
+        rgb: ``(H, W, 3) uint8`` RGB image.
+        tile: tile side in pixels (rounded up to the model's size multiple).
+        overlap: overlap of neighbouring tiles, at most ``tile / 2`` (rounded
+            up so that the tile step is a multiple of the model's size multiple).
+        device: where the model runs (``"cpu"``, ``"cuda"``, ...).
+        half: float16 autocast (CUDA only).
+        batch: tiles per forward pass.
+        progress: ``progress(done_tiles, total_tiles)`` after each batch.
+
+    Returns:
+        ``(H, W)`` float32 ink in [0, 1] (1 = line).
+    """
+    _check_args(rgb, tile, overlap, batch)
+    out = np.empty(rgb.shape[:2], np.float32)
+    for y0, band in iter_ink_bands(model, rgb, tile, overlap, device, half, batch, progress):
+        out[y0 : y0 + band.shape[0]] = band
+    return out
+
+
+def predict_gray(
+    model: nn.Module,
+    rgb: np.ndarray,
+    tile: int = DEFAULT_TILE,
+    overlap: int = DEFAULT_OVERLAP,
+    device: str | torch.device = "cpu",
+    half: bool = False,
+    batch: int = 1,
+    progress: ProgressFn | None = None,
+) -> np.ndarray:
+    """Like :func:`predict_ink` but returns the 8-bit line image ``(H, W) uint8``
+    (``round(255 * (1 - ink))``: black lines on white), built band by band."""
+    _check_args(rgb, tile, overlap, batch)
+    out = np.empty(rgb.shape[:2], np.uint8)
+    for y0, band in iter_ink_bands(model, rgb, tile, overlap, device, half, batch, progress):
+        out[y0 : y0 + band.shape[0]] = ink_to_gray(band)
+    return out

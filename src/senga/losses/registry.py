@@ -1,0 +1,41 @@
+"""Losses by name, for configs and presets: ``build_loss("paper", bce_weight=0.001)``."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from torch import nn
+
+from senga.losses.dice import DiceLoss
+from senga.losses.laplacian import LaplacianWeightedLoss
+from senga.losses.paper import PaperLoss
+
+#: name -> loss module class. ``cls.needs_input`` says whether forward takes the color input.
+LOSSES: dict[str, type[nn.Module]] = {
+    "paper": PaperLoss,
+    "dice": DiceLoss,
+    "laplacian": LaplacianWeightedLoss,
+}
+
+
+def build_loss(name: str, **params: Any) -> nn.Module:
+    """Instantiate a loss module by name.
+
+    Args:
+        name: ``"paper"`` (:class:`PaperLoss`), ``"dice"`` (:class:`DiceLoss`) or
+            ``"laplacian"`` (:class:`LaplacianWeightedLoss`, exp 5).
+        **params: its constructor arguments.
+
+    Raises:
+        ValueError: unknown name (lists the valid ones) or unknown parameter
+            (lists the loss's parameters).
+    """
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; valid names: {', '.join(sorted(LOSSES))}")
+    cls = LOSSES[name]
+    valid = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise ValueError(f"loss {name!r}: unknown parameter(s) {', '.join(unknown)}; valid: {', '.join(valid)}")
+    return cls(**params)

@@ -1,0 +1,186 @@
+"""Save and load models as ``model.safetensors`` + ``config.json`` in one folder (never pickle).
+
+``config.json``::
+
+    {"name": "senga", "config": {...fields but name...}, "senga_version": "0.1.0", "format": 1}
+
+``from_pretrained`` rebuilds the model with ``create_model(name, **config)``
+and loads the weights into it, so a folder needs nothing but these two files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from senga.io import atomic_write_path
+from senga.models.registry import create_model
+
+WEIGHTS_NAME = "model.safetensors"
+CONFIG_NAME = "config.json"
+FORMAT_VERSION = 1
+
+__all__ = [
+    "CONFIG_NAME",
+    "WEIGHTS_NAME",
+    "PretrainedError",
+    "bundled_model_dir",
+    "from_pretrained",
+    "save_pretrained",
+]
+
+
+class PretrainedError(ValueError):
+    """A saved model folder cannot be used. ``str(err)`` is ``"PATH: problem"``."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def bundled_model_dir() -> Path:
+    """Folder of the model shipped inside the package: ``senga/weights/default``."""
+    return Path(__file__).resolve().parent.parent / "weights" / "default"
+
+
+def save_pretrained(
+    model: nn.Module, directory: str | os.PathLike[str], dtype: torch.dtype | None = None
+) -> Path:
+    """Write ``model`` to ``directory`` as ``model.safetensors`` + ``config.json``.
+
+    Each file is written atomically (weights first, config last).
+
+    Args:
+        model: a registry model (has ``model.config`` with a registry ``name``).
+        directory: target folder, created if missing; existing files are replaced.
+        dtype: store floating tensors in this dtype (e.g. ``torch.float16`` halves
+            the file); ``None`` keeps the model's dtype. Integer buffers keep theirs.
+
+    Returns:
+        The folder path.
+    """
+    config = getattr(model, "config", None)
+    if config is None or not dataclasses.is_dataclass(config):
+        raise ValueError(f"save_pretrained: {type(model).__name__} has no dataclass .config")
+    from senga import __version__
+
+    fields = dataclasses.asdict(config)
+    name = fields.pop("name")
+    tensors = {}
+    for key, value in model.state_dict().items():
+        value = value.detach().to("cpu")
+        if dtype is not None and value.is_floating_point():
+            value = value.to(dtype)
+        tensors[key] = value.contiguous()
+    meta = {"name": name, "config": fields, "senga_version": __version__, "format": FORMAT_VERSION}
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    with atomic_write_path(directory / WEIGHTS_NAME) as tmp:
+        save_file(tensors, str(tmp), metadata={"format": "pt", "senga_model": name})
+    with atomic_write_path(directory / CONFIG_NAME) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return directory
+
+
+def _resolve_dir(path: str | os.PathLike[str] | None) -> Path:
+    if path is None:
+        directory = bundled_model_dir()
+        if not (directory / WEIGHTS_NAME).is_file():
+            raise PretrainedError(
+                directory, f"no bundled model ({WEIGHTS_NAME} missing); pass a model folder instead"
+            )
+        return directory
+    path = Path(path)
+    if path.is_file():
+        if path.name not in (WEIGHTS_NAME, CONFIG_NAME):
+            raise PretrainedError(
+                path, f"not a model file; expected a folder with {WEIGHTS_NAME} and {CONFIG_NAME}"
+            )
+        return path.parent
+    if not path.exists():
+        raise PretrainedError(path, "no such model folder")
+    if not path.is_dir():
+        raise PretrainedError(path, "not a folder")
+    return path
+
+
+def read_model_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """The parsed, checked ``config.json`` of a model folder (or of the bundled model for None)."""
+    directory = _resolve_dir(path)
+    cfg_path = directory / CONFIG_NAME
+    if not cfg_path.is_file():
+        raise PretrainedError(cfg_path, "missing")
+    try:
+        meta = json.loads(cfg_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise PretrainedError(cfg_path, f"unreadable JSON ({err})") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        raise PretrainedError(cfg_path, 'expected an object with a "name" string')
+    if not isinstance(meta.get("config", {}), dict):
+        raise PretrainedError(cfg_path, '"config" must be an object')
+    fmt = meta.get("format", FORMAT_VERSION)
+    if fmt != FORMAT_VERSION:
+        raise PretrainedError(cfg_path, f"format {fmt!r} is not supported (expected {FORMAT_VERSION})")
+    return meta
+
+
+def from_pretrained(
+    path: str | os.PathLike[str] | None = None, map_location: str | torch.device = "cpu"
+) -> nn.Module:
+    """Load a model saved by :func:`save_pretrained`, in eval mode.
+
+    Args:
+        path: the model folder, or its ``config.json`` / ``model.safetensors``;
+            ``None`` loads the bundled model (:func:`bundled_model_dir`).
+        map_location: device to put the model on.
+
+    Returns:
+        The model (float32 parameters even if stored as float16), ``.eval()``.
+
+    Raises:
+        PretrainedError (a ValueError): missing folder or file, corrupt JSON or
+            weights, unknown model name or config field, weights that do not
+            match the config (names which tensors differ).
+    """
+    directory = _resolve_dir(path)
+    meta = read_model_config(directory)
+    cfg_path = directory / CONFIG_NAME
+    try:
+        model = create_model(meta["name"], **meta.get("config", {}))
+    except (TypeError, ValueError) as err:
+        raise PretrainedError(cfg_path, str(err)) from None
+
+    weights_path = directory / WEIGHTS_NAME
+    if not weights_path.is_file():
+        raise PretrainedError(weights_path, "missing")
+    try:
+        tensors = load_file(str(weights_path), device="cpu")
+    except (SafetensorError, OSError, RuntimeError) as err:
+        raise PretrainedError(weights_path, f"unreadable safetensors file ({err})") from None
+
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    wrong = sorted(k for k in set(expected) & set(tensors) if tensors[k].shape != expected[k].shape)
+    if missing or unexpected or wrong:
+        parts = []
+        for label, keys in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)):
+            if keys:
+                more = f" (+{len(keys) - 3} more)" if len(keys) > 3 else ""
+                parts.append(f"{label}: {', '.join(keys[:3])}{more}")
+        raise PretrainedError(
+            weights_path, f"weights do not match {meta['name']!r} config; {'; '.join(parts)}"
+        )
+    state = {k: v.to(expected[k].dtype) for k, v in tensors.items()}
+    model.load_state_dict(state, strict=True)
+    return model.to(map_location).eval()

@@ -1,0 +1,168 @@
+"""Training batches from ``--data`` specs, via :mod:`senga.data` (the trainer's only data seam).
+
+Sample ``i`` of rank ``r`` is a pure function of ``(seed, r, i)``
+(:mod:`senga.data.seeding`), and batch ``t`` is samples ``t*B .. t*B+B-1``,
+so resuming at step ``t`` is starting the stream at batch ``t``; nothing about
+the data needs to be checkpointed besides the step.
+
+Two paths, as in PAPER.md "Training setup":
+
+* DataLoader (default): :class:`senga.data.MixedTrainingSet` +
+  :func:`senga.data.make_loader`, augmented on the CPU by ``workers`` processes;
+* ``preload``: :class:`senga.data.PreloadedPairs`, every pair of the folder
+  sources on the training device, augmented there (the paper's setup; folder
+  sources only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from senga.train.config import ConfigError, TrainConfig
+from senga.train.distributed import DistContext
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass
+class TrainingData:
+    """The parsed sources of a run.
+
+    Attributes:
+        sources: :class:`senga.data.sources.Source` objects, one per ``--data`` spec.
+        weights: their mixing weights.
+        folder_pairs: pairs in the finite (folder) sources; the default epoch size.
+    """
+
+    config: TrainConfig
+    ctx: DistContext
+    sources: list[Any]
+    weights: list[float]
+    folder_pairs: int
+
+    def steps_per_epoch(self) -> int:
+        """``ceil(epoch_size / (batch * world_size))``.
+
+        Raises:
+            ConfigError: epochs were asked for but only endless (synth) sources are given.
+        """
+        size = self.config.epoch_size or self.folder_pairs
+        if not size:
+            raise ConfigError(
+                "epochs: the data has no folder sources, so an epoch has no size; "
+                "give --steps, or --set epoch_size=N"
+            )
+        return math.ceil(size / (self.config.batch * self.ctx.world_size))
+
+    def total_steps(self) -> int:
+        """The run's length in optimizer steps (``steps``, or ``epochs * steps_per_epoch``)."""
+        if self.config.steps is not None:
+            return self.config.steps
+        assert self.config.epochs is not None
+        return self.config.epochs * self.steps_per_epoch()
+
+    def _augment(self) -> Any:
+        from senga.data.augment import AugmentConfig
+
+        try:
+            return AugmentConfig(crop=self.config.crop, **self.config.augment)
+        except TypeError as err:
+            raise ConfigError(f"augment: {err}") from None
+
+    def mixed_set(self, length: int) -> Any:
+        """The DataLoader-path dataset of this rank (item ``i`` = stream sample ``i``)."""
+        from senga.data.mixing import MixedTrainingSet
+
+        return MixedTrainingSet(
+            self.sources, self.weights, self._augment(), seed=self.config.seed, length=length, rank=self.ctx.rank
+        )
+
+    def batches(self, start_step: int, total_steps: int) -> Iterator[Batch]:
+        """Batches ``start_step .. total_steps-1`` of this rank's stream, on the training device."""
+        config, device = self.config, self.ctx.device
+        if config.preload:
+            from senga.data.preload import PreloadedPairs
+
+            data = PreloadedPairs.from_sources(
+                self.sources, self.weights, device, self._augment(), seed=config.seed, rank=self.ctx.rank
+            )
+            yield from data.batches(config.batch, start_step=start_step, steps=total_steps - start_step)
+            return
+        from senga.data.mixing import make_loader
+
+        dataset = self.mixed_set(length=max(1, total_steps) * config.batch)
+        loader = make_loader(
+            dataset, config.batch, workers=config.workers, start_step=start_step, pin_memory=device.type == "cuda"
+        )
+        for rgb, ink in loader:
+            yield rgb.to(device, non_blocking=True), ink.to(device, non_blocking=True)
+
+    def preview_pairs(self, n: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
+        """The first ``n`` augmented training samples (for sample grids when there is no validation set)."""
+        dataset = self.mixed_set(length=n)
+        return [(*dataset.sample(i), f"train-{i}") for i in range(n)]
+
+
+def load_training_data(config: TrainConfig, ctx: DistContext) -> TrainingData:
+    """Parse and open every ``--data`` spec (folders are validated here, before training).
+
+    Raises:
+        ValueError: no data, a bad spec, or a bad folder (``DatasetError`` lists every problem).
+    """
+    from senga.data.sources import build_source, parse_data_spec
+
+    if not config.data:
+        raise ConfigError("data: no training data given (use --data DIR or --data synth)")
+    specs = [parse_data_spec(s) for s in config.data]
+    sources = [build_source(s) for s in specs]
+    folder_pairs = sum(len(s) for s in sources if s.finite)
+    return TrainingData(config, ctx, sources, [s.weight for s in specs], folder_pairs)
+
+
+def split_val_spec(text: str) -> tuple[str, int | None]:
+    """``"synth:n=8,seed=3"`` -> ``("synth:seed=3", 8)``; other specs are returned unchanged with None.
+
+    ``n`` (number of synthetic validation pairs) is the one key a validation
+    spec has beyond a ``--data`` spec.
+    """
+    head, sep, options = text.strip().partition(":")
+    if head != "synth" or not sep:
+        return text, None
+    n: int | None = None
+    kept = []
+    for item in filter(None, (part.strip() for part in options.split(","))):
+        key, _, value = item.partition("=")
+        if key.strip().lower() == "n":
+            try:
+                n = int(value)
+            except ValueError:
+                raise ConfigError(f"val: bad validation spec {text!r}: n={value!r} is not an integer") from None
+            if n < 1:
+                raise ConfigError(f"val: bad validation spec {text!r}: n={n} must be >= 1")
+        else:
+            kept.append(item)
+    return ("synth:" + ",".join(kept)) if kept else "synth", n
+
+
+def load_validation_pairs(config: TrainConfig) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """The fixed validation set of ``config.val`` (empty without one).
+
+    ``config.val`` is a paired folder or ``synth[:n=N,seed=S,size=Z]`` (see
+    :func:`senga.data.load_validation`; its default seed is distinct from the
+    training stream's).
+    """
+    if not config.val:
+        return []
+    from senga.data.sources import load_validation
+
+    spec, n = split_val_spec(config.val)
+    pairs = load_validation(spec) if n is None else load_validation(spec, n_synth=n)
+    if not pairs:
+        raise ConfigError(f"val: {config.val!r} holds no pairs")
+    return pairs

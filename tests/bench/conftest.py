@@ -124,6 +124,12 @@ class FakeTrainer:
         return np.clip(model["gain"] * darkness(rgb), 0.0, 1.0).astype(np.float32)
 
 
+@pytest.fixture(name="reference_scores")
+def reference_scores_fixture():  # noqa: ANN201
+    """The direct transcription of eqs. 4-6 + RMSE (to check the bench's numbers against)."""
+    return reference_scores
+
+
 @pytest.fixture
 def trainer() -> FakeTrainer:
     return FakeTrainer()
@@ -144,7 +150,8 @@ def backend(trainer: FakeTrainer) -> Backend:
         load_model=trainer.load_model,
         predict_ink=trainer.predict_ink,
         classical={"morph": lambda rgb: np.clip(0.5 * darkness(rgb), 0, 1),
-                   "xdog": lambda rgb: (darkness(rgb) > 0.5).astype(np.float32)},
+                   "xdog": lambda rgb: (darkness(rgb) > 0.5).astype(np.float32),
+                   "blurdiff": lambda rgb: darkness(rgb) ** 2},
         scores=reference_scores,
         load_pairs=FakePaired,
         write_dataset=write_dataset,

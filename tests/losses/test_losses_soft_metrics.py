@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from senga.losses import exact_indicator, f_linear, soft_f1, soft_precision, soft_recall
+from senga.losses import exact_indicator, soft_f1, soft_precision, soft_recall
 from senga.metrics import precision, recall
 
 # 2x2 by hand (same maps as tests/metrics): shared ink s = [.5, 1, 0, 0].

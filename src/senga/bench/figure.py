@@ -80,6 +80,16 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
+def _title_font(draw: ImageDraw.ImageDraw, text: str, width: int):  # type: ignore[no-untyped-def]
+    """The default font at 12 px, smaller (down to 7 px) until ``text`` fits ``width``."""
+    for size in range(12, 6, -1):
+        font = _font(size)
+        left, _, right, _ = draw.textbbox((0, 0), text, font=font)
+        if right - left <= width - 2:
+            break
+    return font
+
+
 def _fit(img: Image.Image, cell: int) -> tuple[Image.Image, float]:
     """Scale ``img`` to fit a ``cell`` square (nearest when enlarging); return it and the scale."""
     scale = min(cell / img.width, cell / img.height)
@@ -124,10 +134,9 @@ def comparison_figure(
     width, height = figure_size(len(rows), len(method_titles), cell)
     canvas = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(canvas)
-    font = _font(12)
     for c, title in enumerate(titles):
         x0 = GAP + c * (cell + GAP)
-        _draw_centered_text(draw, (x0, 0, x0 + cell, TITLE_HEIGHT), title, font)
+        _draw_centered_text(draw, (x0, 0, x0 + cell, TITLE_HEIGHT), title, _title_font(draw, title, cell))
 
     src = cell // zoom
     for r, row in enumerate(rows):

@@ -157,12 +157,11 @@ class BenchConfig:
 
 
 def _eval_device(device: str | None) -> str:
+    """Inference device: as given, or (None / "auto") CUDA when present, like the trainer."""
     if device in (None, "auto"):
-        if device == "auto":
-            import torch
+        import torch
 
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        return "cpu"
+        return "cuda" if torch.cuda.is_available() else "cpu"
     return device
 
 

@@ -61,7 +61,12 @@ def extract_classical(name: str, rgb: np.ndarray, **params: Any) -> np.ndarray:
         >>> extract_classical("morph", img, size=3).shape
         (9, 9)
     """
-    fn = _lookup(name)
+    check_params(name, params)
+    return METHODS[name](rgb, **params)
+
+
+def check_params(name: str, params: dict[str, Any]) -> None:
+    """Raise ``ValueError`` if ``name`` is not a method or ``params`` has a key it does not take."""
     valid = method_params(name)
     unknown = sorted(set(params) - set(valid))
     if unknown:
@@ -69,13 +74,13 @@ def extract_classical(name: str, rgb: np.ndarray, **params: Any) -> np.ndarray:
             f"classical method {name!r} has no parameter {', '.join(map(repr, unknown))}; "
             f"its parameters: {', '.join(valid)}"
         )
-    return fn(rgb, **params)
 
 
 __all__ = [
     "METHODS",
     "MorphLines",
     "blurdiff_lines",
+    "check_params",
     "extract_classical",
     "method_params",
     "morph_lines",

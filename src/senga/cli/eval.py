@@ -58,5 +58,6 @@ def run(args: argparse.Namespace) -> int:
         print(format_table(report, str(args.pred_dir)))
     if report.unmatched:
         shown = ", ".join(report.unmatched[:5]) + (", ..." if len(report.unmatched) > 5 else "")
-        print(f"senga: note: {len(report.unmatched)} prediction(s) without ground truth ignored: {shown}", file=sys.stderr)
+        note = f"senga: note: {len(report.unmatched)} prediction(s) without ground truth ignored: {shown}"
+        print(note, file=sys.stderr)
     return 0

@@ -19,6 +19,7 @@ from senga.io.images import (
     read_ink,
     read_rgb,
     to_rgb_array,
+    write_gray,
     write_ink,
     write_rgb,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "read_ink",
     "read_rgb",
     "to_rgb_array",
+    "write_gray",
     "write_ink",
     "write_rgb",
 ]

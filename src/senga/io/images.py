@@ -15,8 +15,10 @@ Conventions
 
 from __future__ import annotations
 
+import contextlib
 import os
-import warnings
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +67,36 @@ def list_images(folder: str | os.PathLike[str], recursive: bool = True) -> list[
     return sorted(found)
 
 
+_limit_lock = threading.Lock()
+_limit_users = 0
+_saved_limit: int | None = None
+
+
+@contextlib.contextmanager
+def _pillow_limit_disabled() -> Iterator[None]:
+    """Switch Pillow's global decompression-bomb limit off while any thread is reading.
+
+    senga applies its own ``max_pixels`` instead. The global is shared by all
+    threads, so it is reference-counted: the first reader saves and clears it,
+    the last one restores it (a plain save/restore per call would let
+    concurrent readers restore each other's state and apply the wrong limit).
+    With the limit off Pillow emits no DecompressionBombWarning either.
+    """
+    global _limit_users, _saved_limit
+    with _limit_lock:
+        if _limit_users == 0:
+            _saved_limit = Image.MAX_IMAGE_PIXELS
+            Image.MAX_IMAGE_PIXELS = None
+        _limit_users += 1
+    try:
+        yield
+    finally:
+        with _limit_lock:
+            _limit_users -= 1
+            if _limit_users == 0:
+                Image.MAX_IMAGE_PIXELS = _saved_limit
+
+
 def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Open, fully decode and EXIF-rotate an image file.
 
@@ -86,12 +118,9 @@ def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MA
         raise ImageError(path, f"cannot read ({err.strerror or err})") from None
     if size == 0:
         raise ImageError(path, "empty file (0 bytes)")
-    previous = Image.MAX_IMAGE_PIXELS
     try:
         # Our own limit replaces Pillow's global one (which only warns below 2x).
-        Image.MAX_IMAGE_PIXELS = None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with _pillow_limit_disabled():
             img = Image.open(path)
             w, h = img.size
             if max_pixels is not None and w * h > max_pixels:
@@ -102,7 +131,10 @@ def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MA
                     "(possible decompression bomb; raise the limit with --max-pixels)",
                 )
             img.load()
-            img = ImageOps.exif_transpose(img) or img
+            turned = ImageOps.exif_transpose(img) or img
+            if turned is not img:  # a copy: release the file handle now, not at GC
+                img.close()
+                img = turned
     except ImageError:
         raise
     except UnidentifiedImageError:
@@ -114,17 +146,21 @@ def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MA
         raise ImageError(path, f"cannot decode image ({msg})") from None
     except Image.DecompressionBombError as err:  # pragma: no cover - limit disabled above
         raise ImageError(path, str(err)) from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
     if img.width == 0 or img.height == 0:
         raise ImageError(path, "image has zero width or height")
     return img
 
 
-def _sixteen_bit_to_8(arr: np.ndarray) -> np.ndarray:
-    """Map 16-bit (or 32-bit integer) gray values to 8-bit, rounding."""
+def _sixteen_bit_to_8(arr: np.ndarray, mode: str) -> np.ndarray:
+    """Map 16-bit (or 32-bit integer) gray values to 8-bit, rounding.
+
+    ``I;16*`` modes are 16-bit by definition (0..65535), however dark the
+    image. Mode ``"I"`` does not say its range: values above 255 mean 16-bit,
+    otherwise the data is taken as 8-bit.
+    """
     arr = arr.astype(np.float64)
-    top = 65535.0 if arr.max(initial=0) > 255 else 255.0
+    sixteen = mode.startswith("I;16") or arr.max(initial=0) > 255
+    top = 65535.0 if sixteen else 255.0
     return np.clip(np.rint(arr * (255.0 / top)), 0, 255).astype(np.uint8)
 
 
@@ -143,7 +179,7 @@ def to_rgb_array(img: Image.Image) -> np.ndarray:
             arr = np.asarray(img, dtype=np.float64)
             gray = np.clip(np.rint(arr * (255.0 if arr.max(initial=0) <= 1.0 else 1.0)), 0, 255).astype(np.uint8)
         else:
-            gray = _sixteen_bit_to_8(np.asarray(img))
+            gray = _sixteen_bit_to_8(np.asarray(img), mode)
         return np.repeat(gray[..., None], 3, axis=2)
     if mode == "P":
         img = img.convert("RGBA")
@@ -175,7 +211,7 @@ def read_gray(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MAX
     if img.mode == "L":
         return np.asarray(img, dtype=np.uint8).copy()
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        return _sixteen_bit_to_8(np.asarray(img))
+        return _sixteen_bit_to_8(np.asarray(img), img.mode)
     rgb = to_rgb_array(img)
     return np.asarray(Image.fromarray(rgb).convert("L"), dtype=np.uint8).copy()
 
@@ -216,6 +252,18 @@ def _save_atomic(img: Image.Image, path: str | os.PathLike[str]) -> None:
 def write_ink(path: str | os.PathLike[str], ink: np.ndarray) -> None:
     """Write an ``(H, W)`` ink map as an 8-bit grayscale image, atomically."""
     _save_atomic(ink_to_image(ink), path)
+
+
+def write_gray(path: str | os.PathLike[str], gray: np.ndarray) -> None:
+    """Write an ``(H, W) uint8`` line image (255 = paper) as 8-bit grayscale, atomically.
+
+    Same file as ``write_ink(path, gray_to_ink(gray))`` without a float copy
+    of the image (large outputs stay small in memory).
+    """
+    gray = np.asarray(gray)
+    if gray.ndim != 2 or gray.dtype != np.uint8:
+        raise ValueError(f"expected (H, W) uint8, got {tuple(gray.shape)} {gray.dtype}")
+    _save_atomic(Image.fromarray(gray, mode="L"), path)
 
 
 def write_rgb(path: str | os.PathLike[str], rgb: np.ndarray) -> None:

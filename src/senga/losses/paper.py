@@ -85,7 +85,8 @@ class PaperLoss(nn.Module):
     ) -> None:
         super().__init__()
         check_reduction(reduction)
-        self.indicator_spec = indicator if isinstance(indicator, str) else getattr(indicator, "__name__", repr(indicator))
+        spec = indicator if isinstance(indicator, str) else getattr(indicator, "__name__", repr(indicator))
+        self.indicator_spec = spec
         self.indicator = resolve_indicator(indicator)
         self.cancellation = cancellation
         self.f1_weight = f1_weight

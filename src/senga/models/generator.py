@@ -32,8 +32,9 @@ from senga.models.padding import crop_padding, pad_to_multiple
 
 #: The encoder downsamples 4 times: padded sizes are multiples of 16.
 SIZE_MULTIPLE: int = 16
-#: Smallest padded side: keeps the 1/16 bottleneck at >= 2 pixels so that its
-#: reflection padding (which needs size > pad) and train-mode BN are defined.
+#: Smallest padded side (for the default 3x3 decoder kernel): keeps the 1/16
+#: bottleneck at >= 2 pixels so that its reflection padding (which needs
+#: size > pad) and train-mode batch norm are defined. See ``min_size``.
 MIN_SIZE: int = 32
 
 ENCODER_CHANNELS: tuple[int, ...] = (32, 64, 128, 256)
@@ -54,7 +55,10 @@ def _conv(
 
 
 class EncoderBlock(nn.Module):
-    """conv 4x4 stride 2 (reflection pad 1) [-> BN] -> LeakyReLU: ``(N, Cin, S, S) -> (N, Cout, S/2, S/2)``."""
+    """conv 4x4 stride 2 (reflection pad 1) [-> BN] -> LeakyReLU.
+
+    ``(N, Cin, S, S) -> (N, Cout, S/2, S/2)``.
+    """
 
     def __init__(self, in_ch: int, out_ch: int, norm: bool, negative_slope: float) -> None:
         super().__init__()
@@ -102,7 +106,7 @@ class DecoderBlock(nn.Module):
     ) -> None:
         super().__init__()
         self.upsample = upsample
-        self.conv = _conv(in_ch, out_ch, kernel=kernel, stride=1, padding=kernel // 2, bias=not norm)
+        self.conv = _conv(in_ch, out_ch, kernel, stride=1, padding=kernel // 2, bias=not norm)
         self.norm = nn.BatchNorm2d(out_ch) if norm else nn.Identity()
         self.act = nn.Sigmoid() if last else nn.LeakyReLU(negative_slope)
 
@@ -118,9 +122,9 @@ class DecoderBlock(nn.Module):
 
 
 class SengaGenerator(nn.Module):
-    """The paper's U-Net: ``(N, C, H, W)`` float in [0, 1], any H, W -> ``(N, 1, H, W)`` ink in [0, 1].
+    """The paper's U-Net: ``(N, C, H, W)`` in [0, 1], any H, W -> ``(N, 1, H, W)`` ink in [0, 1].
 
-    The input is reflect-padded to a multiple of 16 (at least 32) and the
+    The input is reflect-padded to a multiple of 16 (at least ``min_size``, 32) and the
     output cropped back. With ``config.morph_input`` the morphological line
     map of the RGB input is computed inside ``forward`` and added as a 4th
     channel, so callers always pass RGB.
@@ -138,7 +142,9 @@ class SengaGenerator(nn.Module):
             for k, (i, o) in enumerate(zip(enc_in, ENCODER_CHANNELS))
         )
         bottleneck = ENCODER_CHANNELS[-1]
-        self.residual = nn.Sequential(*(ResidualBlock(bottleneck) for _ in range(NUM_RESIDUAL_BLOCKS)))
+        self.residual = nn.Sequential(
+            *(ResidualBlock(bottleneck) for _ in range(NUM_RESIDUAL_BLOCKS))
+        )
 
         # Skips entering each decoder block (after its upsampling): e3, e2, e1 and the input.
         skip_ch = (0, ENCODER_CHANNELS[2], ENCODER_CHANNELS[1], ENCODER_CHANNELS[0], 0,
@@ -176,6 +182,11 @@ class SengaGenerator(nn.Module):
                 elif isinstance(m, nn.BatchNorm2d):
                     m.reset_parameters()
 
+    @property
+    def min_size(self) -> int:
+        """Smallest padded side: the 1/16 bottleneck must exceed the decoder conv's padding."""
+        return SIZE_MULTIPLE * max(MIN_SIZE // SIZE_MULTIPLE, self.config.decoder_kernel // 2 + 1)
+
     def network_input(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, C, H, W)`` in [0, 1] -> the tensor the first conv sees (morph channel, [-1, 1])."""
         if self.config.morph_input:
@@ -202,7 +213,7 @@ class SengaGenerator(nn.Module):
                 f"got {x.dtype} {tuple(x.shape)}"
             )
         x = self.network_input(x)
-        x, pad = pad_to_multiple(x, SIZE_MULTIPLE, MIN_SIZE)
+        x, pad = pad_to_multiple(x, SIZE_MULTIPLE, self.min_size)
         # Channels-last runs the whole U-Net ~2x faster on CPU (oneDNN), and the
         # thin full-resolution convs most of all; the math is unchanged.
         x = x.contiguous(memory_format=torch.channels_last)

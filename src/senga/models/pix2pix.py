@@ -20,7 +20,10 @@ from senga.models.padding import crop_padding, pad_to_multiple
 
 
 def init_pix2pix_(module: nn.Module, gain: float = 0.02) -> None:
-    """pix2pix's ``init_type='normal'``: conv weights ~ N(0, gain), biases 0, BN weight ~ N(1, gain)."""
+    """pix2pix's ``init_type='normal'``.
+
+    Conv weights ~ N(0, gain), biases 0, batch-norm weights ~ N(1, gain), BN biases 0.
+    """
     for m in module.modules():
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.normal_(m.weight, 0.0, gain)
@@ -32,7 +35,7 @@ def init_pix2pix_(module: nn.Module, gain: float = 0.02) -> None:
 
 
 class UNetSkipBlock(nn.Module):
-    """One U-Net level: ``x -> concat(x, up(inner(down(x))))`` (the outermost level returns ``up(...)`` only).
+    """One U-Net level: ``x -> concat(x, up(inner(down(x))))``; the outermost returns ``up(...)``.
 
     ``(N, outer, S, S) -> (N, 2 * outer, S, S)``, or ``(N, out_channels, S, S)`` when outermost.
     """
@@ -73,7 +76,7 @@ class UNetSkipBlock(nn.Module):
 
 
 class Pix2PixUNet(nn.Module):
-    """pix2pix ``unet_256``: ``(N, C, H, W)`` RGB in [0, 1], any H, W -> ``(N, 1, H, W)`` ink in [0, 1].
+    """pix2pix ``unet_256``: ``(N, C, H, W)`` RGB in [0, 1], any H, W -> ``(N, 1, H, W)`` ink.
 
     ``num_downs`` stride-2 blocks, channels ``ngf * (1, 2, 4, 8, 8, ...)``, BN,
     LeakyReLU(0.2) down, ReLU up, dropout 0.5 in the 3 up blocks after the

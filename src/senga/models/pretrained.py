@@ -130,7 +130,9 @@ def read_model_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
         raise PretrainedError(cfg_path, '"config" must be an object')
     fmt = meta.get("format", FORMAT_VERSION)
     if fmt != FORMAT_VERSION:
-        raise PretrainedError(cfg_path, f"format {fmt!r} is not supported (expected {FORMAT_VERSION})")
+        raise PretrainedError(
+            cfg_path, f"format {fmt!r} is not supported (expected {FORMAT_VERSION})"
+        )
     return meta
 
 
@@ -174,7 +176,8 @@ def from_pretrained(
     wrong = sorted(k for k in set(expected) & set(tensors) if tensors[k].shape != expected[k].shape)
     if missing or unexpected or wrong:
         parts = []
-        for label, keys in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)):
+        problems = (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
+        for label, keys in problems:
             if keys:
                 more = f" (+{len(keys) - 3} more)" if len(keys) > 3 else ""
                 parts.append(f"{label}: {', '.join(keys[:3])}{more}")

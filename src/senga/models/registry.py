@@ -69,8 +69,8 @@ def config_fields(name: str) -> list[str]:
     return [f.name for f in dataclasses.fields(_spec(name).config_cls) if f.name != "name"]
 
 
-def make_config(name: str, **config: Any) -> ModelConfig:
-    """The config ``create_model(name, **config)`` would use (registry defaults, then ``config``)."""
+def make_config(name: str, /, **config: Any) -> ModelConfig:
+    """The config ``create_model(name, **config)`` uses: registry defaults, then ``config``."""
     spec = _spec(name)
     valid = config_fields(name)
     for key in config:
@@ -81,7 +81,7 @@ def make_config(name: str, **config: Any) -> ModelConfig:
     return spec.config_cls(name=name, **{**spec.defaults, **config})
 
 
-def create_model(name: str, **config: Any) -> nn.Module:
+def create_model(name: str, /, **config: Any) -> nn.Module:
     """Build registry model ``name`` with config overrides; weights freshly initialised.
 
     Example::

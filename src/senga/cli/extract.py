@@ -1,0 +1,146 @@
+"""``senga extract INPUT... [-o OUT]``: line art for files, folders and globs.
+
+Thin over :mod:`senga.extract`: builds an extractor (the bundled model, a
+model folder, or a classical method), plans outputs, runs the batch, prints
+one line per failure as it happens and a summary at the end. Exit code 0 if
+every file was written or skipped, 1 if any failed, 2 for a usage error.
+Naming rules and the design: ``docs/extraction.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from senga.io import DEFAULT_MAX_PIXELS
+
+NAME = "extract"
+HELP = "extract grayscale line art (black on white PNG, same size) from illustrations"
+
+_METHODS = ("model", "morph", "xdog", "blurdiff")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
+
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files, folders (recursive) or globs")
+    parser.add_argument(
+        "-o", "--out", metavar="OUT",
+        help="output file (one input) or folder (mirrors input subfolders); "
+        "default: NAME_lines.png beside each input",
+    )  # fmt: skip
+    parser.add_argument(
+        "--model", default="default", metavar="default|PATH",
+        help="model folder (model.safetensors + config.json); default: the bundled model",
+    )  # fmt: skip
+    parser.add_argument("--method", default="model", choices=_METHODS, help="the model or a classical baseline")
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs")
+    parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
+    parser.add_argument("--batch", type=_positive, default=1, metavar="N", help="tiles per forward pass")
+    parser.add_argument("--workers", type=_positive, default=2, metavar="N", help="threads decoding/writing files")
+    parser.add_argument(
+        "--tile", type=_positive, default=DEFAULT_TILE, metavar="N",
+        help=f"output tile side in pixels for large images (default {DEFAULT_TILE})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--overlap", type=_non_negative, default=DEFAULT_OVERLAP, metavar="N",
+        help=f"context pixels added around each tile (default {DEFAULT_OVERLAP})",
+    )  # fmt: skip
+    parser.add_argument("--overwrite", action="store_true", help="replace existing outputs (never inputs)")
+    parser.add_argument(
+        "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
+        help=f"refuse larger images as possible decompression bombs (default {DEFAULT_MAX_PIXELS:,})",
+    )  # fmt: skip
+    parser.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="no progress bars, no summary unless something failed (errors always print)",
+    )  # fmt: skip
+
+
+def build_extractor(args: argparse.Namespace) -> Any:
+    """The extractor the flags ask for (raises ValueError for bad combinations)."""
+    from senga.extract import ClassicalExtractor, LineExtractor
+
+    if args.method != "model":
+        if args.model != "default":
+            raise ValueError(f"--model applies to --method model only (got --method {args.method})")
+        return ClassicalExtractor(args.method)
+    if args.overlap > args.tile:
+        raise ValueError(f"--overlap {args.overlap} must not exceed --tile {args.tile}")
+    return LineExtractor.from_pretrained(
+        args.model, device=args.device, half=args.half, tile=args.tile, overlap=args.overlap,
+        batch_size=args.batch,
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from senga.extract.runner import Job, plan_outputs, run_files
+
+    extractor = build_extractor(args)
+    jobs, problems = plan_outputs(args.inputs, args.out)
+    show = not args.quiet and sys.stderr.isatty()
+    files_bar = tqdm(total=len(jobs), unit="file", disable=not show or len(jobs) < 2, file=sys.stderr)
+
+    def report(path: str, problem: str) -> None:
+        tqdm.write(f"senga: {path}: {problem}", file=sys.stderr)
+
+    for path, problem in problems:
+        report(path, problem)
+
+    def on_file(job: Job, status: str) -> None:
+        files_bar.update(1)
+
+    def tile_progress(job: Job) -> Any:
+        if not show:
+            return None
+        bars: dict[str, Any] = {}
+
+        def progress(done: int, total: int) -> None:
+            if total < 4:
+                return
+            bar = bars.get("bar")
+            if bar is None:
+                bar = bars["bar"] = tqdm(
+                    total=total, unit="tile", desc=job.source.name, leave=False, file=sys.stderr
+                )
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+        return progress
+
+    try:
+        summary = run_files(
+            jobs, extractor, overwrite=args.overwrite, workers=args.workers,
+            max_pixels=args.max_pixels, on_error=report, on_file=on_file, tile_progress=tile_progress,
+        )  # fmt: skip
+    finally:
+        files_bar.close()
+    failed = problems + summary.failed
+    summary.failed = failed
+    if not args.quiet or failed:
+        print(f"senga: {summary.line()}", file=sys.stderr)
+    if failed:
+        if len(failed) > 1:
+            print("senga: failed files:", file=sys.stderr)
+            for path, problem in failed:
+                print(f"  {path}: {problem}", file=sys.stderr)
+        return 1
+    return 0

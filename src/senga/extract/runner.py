@@ -1,0 +1,318 @@
+"""Batch file runner behind ``senga extract``: inputs -> outputs, decode, extract, write.
+
+Input expansion (``INPUT...``):
+
+* a file is taken as given (whatever its extension);
+* a folder is searched recursively for image files (:data:`senga.io.IMAGE_EXTENSIONS`,
+  hidden files and folders skipped);
+* anything with ``*``, ``?`` or ``[`` is a glob (``**`` recurses); matched
+  folders are searched like folders.
+
+Output naming:
+
+* no ``OUT``: beside each input, ``NAME_lines.png``. Files named
+  ``*_lines.*`` found by folder or glob expansion are skipped (they are
+  earlier outputs), explicit file arguments are not;
+* ``OUT`` with one input file and an image extension (and not an existing
+  folder): ``OUT`` is the output file, its extension picks the format;
+* otherwise ``OUT`` is a folder: ``OUT/NAME.png``, mirroring the subfolders
+  below an input folder (or below the fixed part of a glob). Files inside
+  ``OUT`` are never taken as inputs.
+
+Safety: an output that would replace one of the run's inputs is refused;
+existing outputs are skipped unless ``overwrite``; two inputs mapping to the
+same output is an error for the second; every file is written atomically
+(temporary file + rename). A bad input is reported and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from senga.extract.extractor import Extractor
+from senga.extract.tiling import ProgressFn
+from senga.io import DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, ImageError, list_images, read_rgb, write_gray
+
+#: Suffix of outputs written beside their input (no ``OUT``).
+SIDE_SUFFIX: str = "_lines"
+#: Extension of outputs written into an ``OUT`` folder or beside their input.
+OUTPUT_EXT: str = ".png"
+
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input file and the output it will be written to."""
+
+    source: Path
+    target: Path
+
+
+@dataclass
+class RunSummary:
+    """What a run did. ``failed`` holds ``(path, problem)`` pairs, in the order they happened."""
+
+    done: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def line(self) -> str:
+        """``"3 written, 1 skipped (output exists), 2 failed"``."""
+        parts = [f"{len(self.done)} written"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped (output exists; --overwrite to replace)")
+        parts.append(f"{len(self.failed)} failed")
+        return ", ".join(parts)
+
+
+def _is_glob(text: str) -> bool:
+    return any(c in _GLOB_CHARS for c in text)
+
+
+def _glob_base(pattern: str) -> Path:
+    """The leading part of a glob pattern without wildcards (``art/**/*.png`` -> ``art``)."""
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts:
+        if _is_glob(part):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _relative(path: Path, base: Path) -> Path:
+    try:
+        return path.relative_to(base)
+    except ValueError:
+        return Path(path.name)
+
+
+def plan_outputs(
+    inputs: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str] | None = None
+) -> tuple[list[Job], list[tuple[str, str]]]:
+    """Expand ``inputs`` and map each file to its output (rules in the module doc).
+
+    Returns:
+        ``(jobs, problems)``: jobs in input order (duplicates removed), and
+        ``(path, problem)`` for inputs that yield nothing or cannot be mapped.
+
+    Raises:
+        ValueError: ``out`` names a file but there are several inputs.
+    """
+    if not inputs:
+        raise ValueError("no input given")
+    out_path = Path(out) if out is not None else None
+    single_file = (
+        len(inputs) == 1 and not _is_glob(str(inputs[0])) and Path(inputs[0]).is_file()
+    )
+    out_is_file = (
+        out_path is not None
+        and not out_path.is_dir()
+        and out_path.suffix.lower() in Image.registered_extensions()
+    )
+    if out_is_file and not single_file:
+        raise ValueError(f"-o {out_path}: must be a folder when there are several input files")
+    out_dir = out_path if out_path is not None and not out_is_file else None
+
+    # (source, path relative to its input root; None for a plain file argument)
+    found: list[tuple[Path, Path | None]] = []
+    problems: list[tuple[str, str]] = []
+
+    def add_folder(folder: Path, root: Path) -> int:
+        n = 0
+        for p in list_images(folder):
+            if _inside(p, out_dir) or p.stem.endswith(SIDE_SUFFIX):
+                continue
+            found.append((p, _relative(p, root)))
+            n += 1
+        return n
+
+    for item in inputs:
+        text = str(item)
+        if _is_glob(text):
+            base = _glob_base(text)
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))
+            n = 0
+            for m in matches:
+                if m.is_dir():
+                    n += add_folder(m, base)
+                elif m.is_file() and m.suffix.lower() in IMAGE_EXTENSIONS:
+                    if _inside(m, out_dir) or m.stem.endswith(SIDE_SUFFIX):
+                        continue
+                    found.append((m, _relative(m, base)))
+                    n += 1
+            if n == 0:
+                problems.append((text, "no image files match this pattern"))
+        else:
+            p = Path(text)
+            if p.is_dir():
+                if add_folder(p, p) == 0:
+                    problems.append((text, "no image files in this folder"))
+            elif p.is_file():
+                found.append((p, None))
+            else:
+                problems.append((text, "no such file or folder"))
+
+    sources = {p.resolve() for p, _ in found}
+    jobs: list[Job] = []
+    seen_sources: set[Path] = set()
+    taken: dict[Path, Path] = {}
+    for p, rel in found:
+        key = p.resolve()
+        if key in seen_sources:
+            continue
+        seen_sources.add(key)
+        if out_is_file:
+            assert out_path is not None
+            target = out_path
+        elif out_dir is not None:
+            rel = rel if rel is not None else Path(p.name)
+            target = out_dir / rel.parent / (rel.stem + OUTPUT_EXT)
+        else:
+            target = p.parent / (p.stem + SIDE_SUFFIX + OUTPUT_EXT)
+        tkey = target.resolve()
+        if tkey in sources:
+            problems.append((str(p), f"output {target} would overwrite an input file; choose another -o"))
+            continue
+        if tkey in taken:
+            problems.append((str(p), f"output {target} is already the output of {taken[tkey]}"))
+            continue
+        taken[tkey] = p
+        jobs.append(Job(p, target))
+    return jobs, problems
+
+
+def run_files(
+    jobs: Iterable[Job],
+    extractor: Extractor,
+    overwrite: bool = False,
+    workers: int = 2,
+    max_pixels: int | None = DEFAULT_MAX_PIXELS,
+    on_error: Callable[[str, str], None] | None = None,
+    on_file: Callable[[Job, str], None] | None = None,
+    tile_progress: Callable[[Job], ProgressFn | None] | None = None,
+) -> RunSummary:
+    """Extract line art for each job, in order, and write it atomically.
+
+    Decoding and writing run on a pool of ``workers`` threads (at most
+    ``workers`` decoded images wait in memory); extraction runs on the calling
+    thread, one image at a time.
+
+    Args:
+        jobs: from :func:`plan_outputs`.
+        extractor: anything with ``predict_gray(rgb, progress) -> (H, W) uint8``.
+        overwrite: replace existing outputs (never inputs; see :func:`plan_outputs`).
+        workers: decode/write threads (>= 1).
+        max_pixels: refuse larger images (``None``: no limit).
+        on_error: ``on_error(path, problem)`` as each failure happens.
+        on_file: ``on_file(job, status)`` after each job, status ``"done"``,
+            ``"skipped"`` or ``"failed"``.
+        tile_progress: gives a tile progress callback for a job (or None).
+
+    Returns:
+        The :class:`RunSummary`.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    summary = RunSummary()
+
+    def finish(job: Job, status: str, problem: str = "") -> None:
+        if status == "done":
+            summary.done.append(job.target)
+        elif status == "skipped":
+            summary.skipped.append(job.target)
+        else:
+            summary.failed.append((str(job.source), problem))
+            if on_error is not None:
+                on_error(str(job.source), problem)
+        if on_file is not None:
+            on_file(job, status)
+
+    todo: list[Job] = []
+    for job in jobs:
+        if job.target.exists() and not overwrite:
+            finish(job, "skipped")
+        else:
+            todo.append(job)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="senga-io") as pool:
+        reads: deque[tuple[Job, Future[np.ndarray]]] = deque()
+        writes: deque[tuple[Job, Future[None]]] = deque()
+        upcoming = iter(todo)
+
+        def read_next() -> None:
+            job = next(upcoming, None)
+            if job is not None:
+                reads.append((job, pool.submit(read_rgb, job.source, max_pixels)))
+
+        def collect_writes(block_until: int) -> None:
+            """Finish written files, in order, until at most ``block_until`` are pending."""
+            while writes and (len(writes) > block_until or writes[0][1].done()):
+                job, fut = writes.popleft()
+                try:
+                    fut.result()
+                except (OSError, ValueError) as err:
+                    finish(job, "failed", f"cannot write {job.target} ({_one_line(err)})")
+                else:
+                    finish(job, "done")
+
+        try:
+            for _ in range(workers):
+                read_next()
+            while reads:
+                job, fut = reads.popleft()
+                read_next()
+                try:
+                    rgb = fut.result()
+                except ImageError as err:
+                    finish(job, "failed", err.problem)
+                    continue
+                except Exception as err:  # a decoder bug on one odd file must not end the batch
+                    finish(job, "failed", f"cannot read ({type(err).__name__}: {_one_line(err)})")
+                    continue
+                progress = tile_progress(job) if tile_progress is not None else None
+                try:
+                    gray = extractor.predict_gray(rgb, progress)
+                except Exception as err:  # e.g. out of memory on one huge image
+                    finish(job, "failed", f"extraction failed ({type(err).__name__}: {_one_line(err)})")
+                    continue
+                finally:
+                    del rgb
+                collect_writes(block_until=workers)
+                writes.append((job, pool.submit(write_gray, job.target, gray)))
+                del gray
+            collect_writes(block_until=0)
+        except BaseException:
+            for _, f in reads:
+                f.cancel()
+            raise
+    return summary
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__

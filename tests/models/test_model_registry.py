@@ -52,14 +52,16 @@ def test_unknown_field_is_named_and_valid_fields_listed() -> None:
     [
         ("senga", "decoder_kernel", 4, r"GeneratorConfig.decoder_kernel: must be an odd integer"),
         ("senga", "upsample", "cubic", r"GeneratorConfig.upsample: must be one of nearest"),
-        ("senga", "in_channels", 1, r"GeneratorConfig.in_channels: must be >= 1|morph_input"),
+        ("senga", "in_channels", 0, r"GeneratorConfig.in_channels: must be >= 1, got 0"),
         ("pix2pix-unet", "num_downs", 3, r"Pix2PixConfig.num_downs: must be >= 5, got 3"),
         ("patchgan", "n_layers", 0, r"PatchGANConfig.n_layers: must be >= 1, got 0"),
     ],
 )
 def test_invalid_values_name_the_field(name, field, value, match) -> None:
-    kwargs = {field: value}
-    if field == "in_channels":
-        kwargs.update(in_channels=1, morph_input=True)
     with pytest.raises(ValueError, match=match):
-        create_model(name, **kwargs)
+        create_model(name, **{field: value})
+
+
+def test_morph_input_needs_rgb() -> None:
+    with pytest.raises(ValueError, match=r"morph_input: needs RGB input .*got in_channels=1"):
+        create_model("senga", in_channels=1, morph_input=True)

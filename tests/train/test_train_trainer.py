@@ -92,9 +92,16 @@ def _weights(folder: Path) -> dict[str, torch.Tensor]:
     return load_file(str(folder / "model.safetensors"))
 
 
-@pytest.mark.parametrize("preset", ["ours", "pix2pix"])  # pix2pix: dropout draws from the (restored) RNG
-def test_resume_after_a_kill_reaches_the_same_weights(preset: str, pairs, tmp_path, tiny) -> None:
-    config = get_preset(preset, **tiny(pairs, preset, steps=6, ckpt_every=2, val_every=3))
+@pytest.mark.parametrize(
+    ("preset", "extra"),
+    [
+        ("ours", {}),
+        ("ours", {"preload": True}),  # the paper's on-device data path
+        ("pix2pix", {}),  # dropout draws from the (restored) torch RNG
+    ],
+)
+def test_resume_after_a_kill_reaches_the_same_weights(preset: str, extra: dict, pairs, tmp_path, tiny) -> None:
+    config = get_preset(preset, **tiny(pairs, preset, steps=6, ckpt_every=2, val_every=3, **extra))
     whole = train(config, tmp_path / "whole", progress=False)
 
     def kill_at_5(step: int, model: torch.nn.Module) -> None:
@@ -116,6 +123,13 @@ def test_resume_after_a_kill_reaches_the_same_weights(preset: str, pairs, tmp_pa
     steps = [r["step"] for r in csv.DictReader((tmp_path / "killed" / "metrics.csv").open())]
     assert steps == ["1", "2", "3", "4", "5", "6"]
     assert resumed.best_f1 == pytest.approx(whole.best_f1)
+
+
+def test_bf16_autocast_and_channels_last_train_and_save_float32(pairs, tmp_path, tiny) -> None:
+    config = get_preset("wo-attn", **tiny(pairs, amp="bf16", channels_last=True, val=None))
+    result = train(config, tmp_path / "run", progress=False)
+    assert all(0 < r["loss"] < float("inf") for r in result.history)
+    assert all(t.dtype in (torch.float32, torch.int64) for t in _weights(result.last_dir).values())
 
 
 def test_resume_can_extend_the_run(pairs, tmp_path, tiny) -> None:

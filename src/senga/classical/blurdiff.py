@@ -19,6 +19,11 @@ import numpy as np
 
 from senga.classical.morph import luminance
 
+#: Luminance differences below this (in gray levels, 0..255) are float noise of
+#: the blur (a flat white area blurs to 255.00005) and count as paper, so that
+#: ``ink > 0`` means "darker than its surround" as the exact metrics require.
+_NOISE: float = 1e-3
+
 
 def blurdiff_lines(rgb: np.ndarray, sigma: float = 3.0, gain: float = 3.0) -> np.ndarray:
     """Blur-difference ink map of one image.
@@ -45,5 +50,7 @@ def blurdiff_lines(rgb: np.ndarray, sigma: float = 3.0, gain: float = 3.0) -> np
         raise ValueError(f"blurdiff: sigma and gain must be > 0, got sigma={sigma}, gain={gain}")
     lum = luminance(rgb)
     blurred = cv2.GaussianBlur(lum, (0, 0), sigmaX=sigma, sigmaY=sigma, borderType=cv2.BORDER_REFLECT_101)
-    ink = (blurred - lum) * np.float32(gain / 255.0)
+    diff = blurred - lum
+    diff[diff < _NOISE] = 0.0  # float rounding of the blur on flat areas is paper, not ink
+    ink = diff * np.float32(gain / 255.0)
     return np.clip(ink, 0.0, 1.0).astype(np.float32, copy=False)

@@ -104,15 +104,17 @@ def collect_overrides(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from senga.cli.main import UserError
     from senga.train import TrainConfig, apply_overrides, get_preset, train
+    from senga.train.trainer import RESUMABLE_CHANGES
 
     overrides = collect_overrides(args)
     if args.resume is not None:
         if args.preset or args.out or args.data:
             raise UserError("--resume continues a run with its saved config; do not combine it with --preset/--data/--out")
-        allowed = {"steps", "epochs", "device", "workers", "val"}
-        extra = sorted(k for k in overrides if k.split(".")[0] not in allowed)
+        extra = sorted(k for k in overrides if k.split(".")[0] not in RESUMABLE_CHANGES)
         if extra:
-            raise UserError(f"--resume: {extra[0]} cannot change when resuming (only --steps/--epochs/--device/--workers/--val)")
+            raise UserError(
+                f"--resume: {extra[0]} cannot change when resuming (only {', '.join(sorted(RESUMABLE_CHANGES))})"
+            )
         config = apply_overrides(TrainConfig.load(args.resume / "config.json"), overrides)
         run_dir = args.resume
     else:

@@ -130,6 +130,10 @@ class SengaGenerator(nn.Module):
     channel, so callers always pass RGB.
     """
 
+    #: Layout of the activations. Channels-last runs the U-Net ~2x faster on CPU
+    #: (oneDNN), the thin full-resolution convs most of all; the math is unchanged.
+    memory_format: torch.memory_format = torch.channels_last
+
     def __init__(self, config: GeneratorConfig | None = None) -> None:
         super().__init__()
         self.config = config = config or GeneratorConfig()
@@ -214,9 +218,7 @@ class SengaGenerator(nn.Module):
             )
         x = self.network_input(x)
         x, pad = pad_to_multiple(x, SIZE_MULTIPLE, self.min_size)
-        # Channels-last runs the whole U-Net ~2x faster on CPU (oneDNN), and the
-        # thin full-resolution convs most of all; the math is unchanged.
-        x = x.contiguous(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=self.memory_format)
 
         skips = []
         h = x

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from senga.data.synth.canvas import Canvas
-from senga.data.synth.geometry import arc_length, catmull_rom, normals, resample, turning
+from senga.data.synth.geometry import arc_length, catmull_rom, normals, resample, signed_area, turning
 from senga.data.synth.raster import Mask, coverage, roi_around
 
 
@@ -278,4 +278,53 @@ def hatch_paths(
         mid = c + n * off + d * rng.normal(0, 0.1 * length)
         bow = n * rng.uniform(-curve, curve) * ln
         out.append(np.array([mid - d * ln / 2, mid + bow, mid + d * ln / 2]))
+    return out
+
+
+def outline_pieces(
+    poly: np.ndarray,
+    rng: np.random.Generator,
+    breaks: int,
+    corner: float = 0.9,
+    overlap: float = 4.0,
+) -> list[tuple[np.ndarray, bool, bool]]:
+    """Split a closed outline into the open strokes an artist would draw it with.
+
+    The outline is cut at sharp corners (turning more than ``corner`` radians:
+    fur spikes, hair tips) and at ``breaks`` random places on smooth stretches,
+    where neighbouring strokes overlap by about ``overlap`` px.
+
+    Returns:
+        ``(points, taper_start, taper_end)`` per stroke: a stroke end is
+        tapered at a convex corner (a spike tip) or a random break, and blunt
+        (round) at a concave corner so that the outline stays closed there.
+    """
+    poly = np.asarray(poly, dtype=np.float64)
+    n = len(poly)
+    if n < 4:
+        return [(np.concatenate([poly, poly[:1]]), False, False)]
+    ang = turning(poly, closed=True)
+    orient = 1.0 if signed_area(poly) >= 0 else -1.0
+    sharp = np.flatnonzero(np.abs(ang) > corner)
+    kinds: dict[int, str] = {int(i): ("tip" if ang[i] * orient > 0 else "valley") for i in sharp}
+    if breaks > 0:
+        for i in rng.choice(n, size=min(breaks, n), replace=False):
+            if all(min(abs(int(i) - j), n - abs(int(i) - j)) > 3 for j in kinds):
+                kinds[int(i)] = "break"
+    if not kinds:
+        closed = np.concatenate([poly, poly[:2]])
+        return [(closed, False, False)]
+    cuts = sorted(kinds)
+    seg = np.linalg.norm(np.diff(np.concatenate([poly, poly[:1]]), axis=0), axis=1)
+    step = max(float(np.median(seg)), 1e-3)
+    ov = max(1, int(round(overlap / step)))
+    out: list[tuple[np.ndarray, bool, bool]] = []
+    for a, b in zip(cuts, cuts[1:] + [cuts[0] + n]):
+        ka, kb = kinds[a], kinds[b % n]
+        lo = a - (ov if ka == "break" else 0)
+        hi = b + (ov if kb == "break" else 0)
+        idx = np.arange(lo, hi + 1) % n
+        if len(idx) < 2:
+            continue
+        out.append((poly[idx], ka != "valley", kb != "valley"))
     return out

@@ -1,0 +1,142 @@
+"""Per-image style: one random draw of every look decision, from a :class:`SynthConfig`.
+
+A style fixes the framing, line weight and darkness, tapers, sketchiness,
+colored trace, shading kind, light direction, palette mode and screentone for
+one illustration, so its parts look like one artist drew them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from senga.data.synth.config import SynthConfig
+
+FRAMINGS: tuple[str, ...] = ("closeup", "bust", "chibi", "full", "objects")
+
+#: Outline width range in px (at 512 px) per framing, for the thin (anime) style.
+_THIN_WIDTH: dict[str, tuple[float, float]] = {
+    "closeup": (1.4, 4.0),
+    "bust": (1.0, 3.0),
+    "chibi": (0.9, 2.6),
+    "full": (0.5, 1.6),
+    "objects": (1.0, 3.5),
+}
+#: The same for the thick cartoon style.
+_THICK_WIDTH: dict[str, tuple[float, float]] = {
+    "closeup": (4.0, 8.0),
+    "bust": (3.0, 7.0),
+    "chibi": (2.5, 6.0),
+    "full": (1.5, 3.5),
+    "objects": (3.0, 7.0),
+}
+
+
+@dataclass
+class Style:
+    """The look of one illustration (all pixel sizes already scaled to the canvas)."""
+
+    framing: str
+    animal: bool
+    mono: bool
+    line_only: bool
+    outline_width: float  # px
+    detail_ratio: float  # interior line width / outline width
+    darkness: float  # base ink darkness of lines
+    faint_prob: float  # per group: faint (0.15-0.5) darkness
+    fade: float  # darkness variation along strokes
+    taper_px: float  # length of a tapered end in px
+    tip: float  # width at tips, fraction
+    pressure: float  # width wobble
+    thick: bool  # cartoon style (uniform thick lines, round ends)
+    sketchy: bool
+    hatching: bool
+    grain: bool
+    trace: bool  # colored lines in this image
+    trace_share: float
+    trace_depth: tuple[float, float]  # line color = fill * uniform(depth)
+    shading: str  # "flat" | "cel" | "soft"
+    soft_extra: bool
+    highlight: bool
+    light: tuple[float, float]  # unit vector toward the light
+    shadow_tint: np.ndarray  # (3,) multiply color of shadows
+    shadow_strength: float
+    gradient_prob: float
+    tone: bool
+    dark_fill: bool
+    watercolor: bool
+    props: bool
+    scale: float  # canvas short side / 512
+
+
+def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) -> Style:
+    """Draw a :class:`Style` for a canvas whose shorter side is ``short_side`` px."""
+    scale = short_side / 512.0
+    w = np.array([cfg.closeup_weight, cfg.bust_weight, cfg.chibi_weight, cfg.full_weight, cfg.objects_weight], dtype=np.float64)
+    if w.sum() <= 0:
+        raise ValueError("SynthConfig: framing weights must not all be zero")
+    framing = FRAMINGS[int(rng.choice(len(FRAMINGS), p=w / w.sum()))]
+    thick = bool(rng.random() < cfg.thick_style_prob)
+    lo, hi = (_THICK_WIDTH if thick else _THIN_WIDTH)[framing]
+    width = float(np.exp(rng.uniform(np.log(lo), np.log(hi)))) * scale
+    width = float(np.clip(width, cfg.line_width_min, cfg.line_width_max * max(scale, 1.0)))
+    sketchy = bool(rng.random() < cfg.sketchy_prob) and not thick
+    gray = bool(rng.random() < cfg.gray_lines_prob) or (sketchy and rng.random() < 0.5)
+    darkness = float(rng.uniform(0.45, 0.9)) if gray else 1.0
+    mono = bool(rng.random() < cfg.monochrome_prob)
+    trace = bool(rng.random() < cfg.colored_trace_prob)
+    low = bool(rng.random() < cfg.low_contrast_prob)
+    trace_depth = (0.6, 0.85) if low else (0.25, 0.6)
+    u = rng.random()
+    if u < cfg.flat_prob:
+        shading = "flat"
+    elif u < cfg.flat_prob + (1 - cfg.flat_prob) * cfg.cel_prob:
+        shading = "cel"
+    else:
+        shading = "soft"
+    ang = rng.uniform(-0.5, 0.5) * np.pi + (np.pi if rng.random() < 0.5 else 0.0)
+    # toward the light: mostly from above (negative y)
+    light = (float(np.cos(ang) * 0.8), float(-abs(np.sin(ang)) - 0.35))
+    n = float(np.hypot(*light))
+    light = (light[0] / n, light[1] / n)
+    tint = np.array(
+        [rng.uniform(0.55, 0.85), rng.uniform(0.5, 0.8), rng.uniform(0.7, 1.0)]
+        if rng.random() < 0.6
+        else [rng.uniform(0.6, 0.9)] * 3,
+        dtype=np.float32,
+    )
+    taper_mult = rng.uniform(2.0, 8.0) if not thick else rng.uniform(0.0, 2.0)
+    return Style(
+        framing=framing,
+        animal=bool(rng.random() < cfg.animal_prob),
+        mono=mono,
+        line_only=bool(rng.random() < cfg.line_only_prob),
+        outline_width=width,
+        detail_ratio=float(rng.uniform(0.75, 1.0) if thick else rng.uniform(0.4, 0.85)),
+        darkness=darkness,
+        faint_prob=cfg.faint_stroke_prob * (2.5 if sketchy else 1.0),
+        fade=float(cfg.fade_strength * rng.uniform(0.0, 1.0) * (1.5 if sketchy else 1.0)),
+        taper_px=float(max(width * taper_mult, 2.0 * scale)),
+        tip=float(rng.uniform(0.4, 0.8) if thick else rng.uniform(0.03, 0.2)),
+        pressure=float(rng.uniform(0.0, 0.12) if thick else rng.uniform(0.05, 0.3)),
+        thick=thick,
+        sketchy=sketchy,
+        hatching=bool(rng.random() < cfg.hatching_prob),
+        grain=bool(rng.random() < cfg.pencil_grain_prob) or (sketchy and rng.random() < 0.4),
+        trace=trace,
+        trace_share=float(cfg.colored_trace_share * rng.uniform(0.5, 1.5)),
+        trace_depth=trace_depth,
+        shading=shading,
+        soft_extra=bool(rng.random() < cfg.soft_extra_prob),
+        highlight=bool(rng.random() < cfg.highlight_prob),
+        light=light,
+        shadow_tint=tint,
+        shadow_strength=float(rng.uniform(0.35, 0.85)),
+        gradient_prob=cfg.gradient_prob,
+        tone=bool(rng.random() < (cfg.screentone_prob * (4.0 if mono else 1.0))),
+        dark_fill=bool(rng.random() < cfg.dark_fill_prob),
+        watercolor=bool(rng.random() < cfg.watercolor_prob),
+        props=bool(rng.random() < cfg.props_prob),
+        scale=scale,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from drawing import drawing
+from classical_drawing import drawing
 
 from senga.classical import METHODS, extract_classical, method_params
 from senga.io import gray_to_ink, ink_to_gray
@@ -48,3 +48,17 @@ def test_ink_is_high_on_lines_and_zero_on_flat_fills(name: str, line_mean: float
     assert ink[lines].mean() > line_mean
     assert ink[flat].max() == 0.0  # flat colored fills are paper
     assert float(f1(ink, lines.astype(np.float32))) > f1_floor
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import senga.classical
+    from senga.classical import blurdiff, morph, xdog
+
+    attempted = 0
+    for module in (senga.classical, morph, xdog, blurdiff):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted >= 8

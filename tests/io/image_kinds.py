@@ -89,14 +89,14 @@ def exif_jpeg(path: Path) -> tuple[Path, np.ndarray]:
 
 def webp(path: Path) -> tuple[Path, np.ndarray]:
     rgb = pattern(8, 10)
-    p = path / "img.webp"
+    p = path / "picture.webp"
     Image.fromarray(rgb).save(p, lossless=True)
     return p, rgb
 
 
 def tiff(path: Path) -> tuple[Path, np.ndarray]:
     rgb = pattern(9, 7)
-    p = path / "img.tif"
+    p = path / "scan.tif"
     Image.fromarray(rgb).save(p)
     return p, rgb
 
@@ -137,7 +137,7 @@ def bad_files(path: Path) -> dict[str, Path]:
     zero = path / "empty.png"
     zero.write_bytes(b"")
     full = path / "full.png"
-    Image.fromarray(pattern(64, 64)).save(full)
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (30, 30, 3), dtype=np.uint8)).save(full)
     truncated = path / "truncated.png"
     truncated.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
     full.unlink()

@@ -80,8 +80,6 @@ def build_extractor(args: argparse.Namespace) -> Any:
         if args.model != "default":
             raise ValueError(f"--model applies to --method model only (got --method {args.method})")
         return ClassicalExtractor(args.method)
-    if args.overlap > args.tile:
-        raise ValueError(f"--overlap {args.overlap} must not exceed --tile {args.tile}")
     return LineExtractor.from_pretrained(
         args.model, device=args.device, half=args.half, tile=args.tile, overlap=args.overlap,
         batch_size=args.batch,

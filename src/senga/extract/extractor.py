@@ -34,7 +34,14 @@ import torch
 from PIL import Image
 from torch import nn
 
-from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, ProgressFn, predict_gray, predict_ink
+from senga.extract.tiling import (
+    DEFAULT_OVERLAP,
+    DEFAULT_TILE,
+    ProgressFn,
+    check_tiling,
+    predict_gray,
+    predict_ink,
+)
 from senga.io.images import ink_to_gray, to_rgb_array
 
 ImageLike = Image.Image | np.ndarray
@@ -69,6 +76,13 @@ def resolve_device(device: str | torch.device) -> torch.device:
     dev = torch.device(device)
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError("device 'cuda' requested but CUDA is not available (use --device cpu or auto)")
+    return dev
+
+
+def _checked_device(device: str | torch.device, half: bool) -> torch.device:
+    dev = resolve_device(device)
+    if half and dev.type != "cuda":
+        raise ValueError(f"half precision needs a CUDA device, got device {str(dev)!r}")
     return dev
 
 
@@ -126,9 +140,8 @@ class LineExtractor(_ImageAPI):
         overlap: int = DEFAULT_OVERLAP,
         batch_size: int = 1,
     ) -> None:
-        self.device = resolve_device(device)
-        if half and self.device.type != "cuda":
-            raise ValueError(f"half precision needs a CUDA device, got device {str(self.device)!r}")
+        self.device = _checked_device(device, half)
+        check_tiling(tile, overlap, batch_size)
         self.model = model.to(self.device).eval()
         self._lock = threading.Lock()
         self.half = half
@@ -162,6 +175,8 @@ class LineExtractor(_ImageAPI):
         """
         from senga.models import PretrainedError, bundled_model_dir, from_pretrained
 
+        _checked_device(device, half)  # fail on settings before reading any file
+        check_tiling(tile, overlap, batch_size)
         if path is None or str(path) == "default":
             directory = bundled_model_dir()
             if not (directory / "model.safetensors").is_file():

@@ -16,8 +16,8 @@ Output naming:
 * ``OUT`` with one input file and an image extension (and not an existing
   folder): ``OUT`` is the output file, its extension picks the format;
 * otherwise ``OUT`` is a folder: ``OUT/NAME.png``, mirroring the subfolders
-  below an input folder (or below the fixed part of a glob). Files inside
-  ``OUT`` are never taken as inputs.
+  below an input folder (or below the fixed part of a glob). Files in an
+  ``OUT`` folder below an input folder are not taken as inputs.
 
 Safety: an output that would replace one of the run's inputs is refused;
 existing outputs are skipped unless ``overwrite``; two inputs mapping to the
@@ -143,9 +143,12 @@ def plan_outputs(
     problems: list[tuple[str, str]] = []
 
     def add_folder(folder: Path, root: Path) -> int:
+        # An OUT folder below this one holds earlier outputs, not inputs. (OUT equal to
+        # or above it would exclude everything: then same-name outputs are refused below.)
+        skip = out_dir if out_dir is not None and not _inside(folder, out_dir) else None
         n = 0
         for p in list_images(folder):
-            if _inside(p, out_dir) or p.stem.endswith(SIDE_SUFFIX):
+            if _inside(p, skip) or p.stem.endswith(SIDE_SUFFIX):
                 continue
             found.append((p, _relative(p, root)))
             n += 1

@@ -1,29 +1,31 @@
 """Tiled inference: run a generator on an image of any size with bounded memory.
 
-The image is cut into ``tile x tile`` windows that overlap by ``overlap``
-pixels; each window goes through the model, and the outputs are blended with
-weights that form a partition of unity, so the result is a convex combination
-of tile outputs. Design (details and measurements in ``docs/extraction.md``):
+The image is cut into cores of ``tile x tile`` pixels; each core is run
+through the model inside a window that adds ``overlap`` pixels of context on
+every interior side (neighbouring windows share ``2 * overlap`` pixels), and
+the window outputs are blended with weights that form a partition of unity.
+Design (details and measurements in ``docs/extraction.md``):
 
 * **Alignment.** senga's networks downsample by ``m = 16`` (pix2pix: 256) and
-  are only shift-equivariant for shifts by multiples of ``m``. Tiles therefore
-  start at multiples of ``m`` on a canvas that is the image reflect-padded
-  (centered) to a multiple of ``m``, exactly the padding the model would apply
-  to the whole image. Tile and step are rounded to multiples of ``m``.
-* **Borders.** Along an axis that fits in one tile the model gets the whole
-  extent and pads it itself; along longer axes the canvas' reflection padding
-  is the border context. In both cases a pixel near the image border sees what
-  it would see in an untiled pass.
-* **Blending.** Along each axis, at each interior tile edge the first
-  ``overlap / 4`` pixels get weight 0 (their receptive field is cut off the
-  most) and the next ``overlap / 2`` a linear ramp to 1; the neighbour's ramp
-  is the mirror image, so the weights of overlapping tiles sum to exactly 1.
-  2-D weights are the product of the two axes'.
-* **Memory.** Tiles are processed strip by strip (one row of tiles at a time)
-  and the finished rows are handed out as bands; only one strip accumulator
-  ``(tile, W)`` float32 and one tile batch live at a time. :func:`predict_ink`
-  collects the bands into one ``(H, W)`` float32 map; :func:`predict_gray`
-  into ``(H, W)`` uint8, without any full-size float plane.
+  are only shift-equivariant for shifts by multiples of ``m``. Windows
+  therefore start at multiples of ``m`` on a canvas that is the image
+  reflect-padded (centered) to a multiple of ``m``, exactly the padding the
+  model applies to a whole image. ``tile`` and ``overlap`` are rounded up to
+  multiples of ``m``.
+* **Borders.** An axis no longer than ``tile + 2 * overlap`` is one window
+  over the image, padded by the model itself; along longer axes the canvas'
+  reflection padding is the border context. Either way a pixel near the image
+  border sees what it sees in an untiled pass.
+* **Blending.** Across each interior core boundary the weight passes linearly
+  from one window to the next over ``overlap / 2`` pixels centered on the
+  boundary, so every pixel comes from windows that give it at least
+  ``0.75 * overlap`` of context; 2-D weights are the product of the two axes'
+  and sum to exactly 1 everywhere.
+* **Memory.** Windows are processed strip by strip (one row of windows at a
+  time) and the finished rows are handed out as bands; one strip accumulator
+  ``(tile + 2 * overlap, W)`` float32 and one window batch live at a time.
+  :func:`predict_ink` collects the bands into one ``(H, W)`` float32 map;
+  :func:`predict_gray` into ``(H, W)`` uint8, without any full-size float plane.
 
 Tiled output equals an untiled pass within 2/255 when ``overlap`` covers the
 model's effective receptive field (see ``DEFAULT_OVERLAP``).
@@ -42,12 +44,13 @@ from torch import nn
 
 from senga.io.images import ink_to_gray
 
-#: Default tile side (pixels). Big tiles waste less compute on overlap; 1024
-#: keeps a tile's activations (senga generator, fp32, batch 1) around 0.6 GB.
+#: Default core side (pixels). Big tiles waste less compute on context; a
+#: 1024 core makes windows of up to 1280^2, ~0.7 GB of activations for the
+#: senga generator (fp32, batch 1), and leaves images up to 1280 px untiled.
 DEFAULT_TILE: int = 1024
-#: Default overlap between neighbouring tiles (pixels). Measured on the senga
-#: generator: the blended tiled output stays within 2/255 of the untiled one
-#: for overlaps >= 64 (docs/extraction.md); 128 leaves a safety margin.
+#: Default context on each interior side of a core (pixels). Measured on a
+#: senga generator with a worst-case wide effective receptive field: max
+#: |tiled - untiled| is 0.8/255 at 128, 5.8/255 at 96 (docs/extraction.md).
 DEFAULT_OVERLAP: int = 128
 
 #: ``progress(done_tiles, total_tiles)``, called after each tile batch.
@@ -56,14 +59,12 @@ ProgressFn = Callable[[int, int], None]
 
 def size_multiple(model: nn.Module) -> int:
     """The side multiple ``model`` pads its input to (16 for senga, ``2**num_downs`` for pix2pix, else 1)."""
+    from senga.models.generator import SIZE_MULTIPLE, SengaGenerator
+
     m = getattr(model, "size_multiple", None)
-    if m is None:
-        try:
-            from senga.models.generator import SIZE_MULTIPLE, SengaGenerator
-        except ImportError:  # pragma: no cover - senga.models is part of the package
-            return 1
-        return SIZE_MULTIPLE if isinstance(model, SengaGenerator) else 1
-    return int(m)
+    if m is not None:
+        return int(m)
+    return SIZE_MULTIPLE if isinstance(model, SengaGenerator) else 1
 
 
 @dataclass(frozen=True)
@@ -137,17 +138,22 @@ def plan_axis(size: int, tile: int, overlap: int, multiple: int) -> AxisPlan:
     return AxisPlan(size, canvas, (canvas - size) // 2, cores, tuple(starts), tuple(ends), overlap / 2.0)
 
 
+def check_tiling(tile: int, overlap: int, batch: int) -> None:
+    """Raise ``ValueError`` for tiling settings :func:`predict_ink` cannot use."""
+    if tile < 32:
+        raise ValueError(f"tile must be >= 32 pixels, got {tile}")
+    if not 0 <= overlap <= 2 * tile:  # blending ramps (overlap / 2 wide) of neighbouring cores stay apart
+        raise ValueError(f"overlap must be between 0 and 2 * tile = {2 * tile}, got {overlap}")
+    if batch < 1:
+        raise ValueError(f"batch must be >= 1, got {batch}")
+
+
 def _check_args(rgb: np.ndarray, tile: int, overlap: int, batch: int) -> None:
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"expected an (H, W, 3) uint8 RGB image, got {tuple(rgb.shape)} {rgb.dtype}")
     if rgb.shape[0] < 1 or rgb.shape[1] < 1:
         raise ValueError(f"image has zero width or height: {tuple(rgb.shape)}")
-    if tile < 32:
-        raise ValueError(f"tile must be >= 32 pixels, got {tile}")
-    if not 0 <= overlap <= tile:
-        raise ValueError(f"overlap must be between 0 and the tile size {tile}, got {overlap}")
-    if batch < 1:
-        raise ValueError(f"batch must be >= 1, got {batch}")
+    check_tiling(tile, overlap, batch)
 
 
 def _autocast(device: torch.device, half: bool) -> contextlib.AbstractContextManager[object]:
@@ -247,9 +253,10 @@ def predict_ink(
         model: a generator, ``(N, 3, h, w)`` float in [0, 1] -> ``(N, 1, h, w)``
             ink. It is put in eval mode and moved to ``device`` if needed.
         rgb: ``(H, W, 3) uint8`` RGB image.
-        tile: tile side in pixels (rounded up to the model's size multiple).
-        overlap: overlap of neighbouring tiles, at most ``tile / 2`` (rounded
-            up so that the tile step is a multiple of the model's size multiple).
+        tile: side of the output block each window owns (rounded up to the
+            model's size multiple, 16 for senga).
+        overlap: context pixels added on each interior side of a tile, at
+            most ``2 * tile`` (rounded up to the model's size multiple).
         device: where the model runs (``"cpu"``, ``"cuda"``, ...).
         half: float16 autocast (CUDA only).
         batch: tiles per forward pass.

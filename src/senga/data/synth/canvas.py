@@ -13,7 +13,7 @@ Layers:
                       ("colored trace") strokes add ``alpha * color``.
     colored (H, W)    coverage of colored strokes (pixels exempt from "darker than fill").
     tone    (H, W)    strength of screentone pattern multiplied into ``fill``.
-    figure  (H, W)    coverage of painted regions (0 = bare paper).
+    figure  (H, W)    coverage of everything painted (0 = bare paper).
     grain   (H, W)    optional paper-grain texture that pencil strokes are modulated by.
 """
 
@@ -58,7 +58,7 @@ class Canvas:
                 self.line[ys, xs] *= keep[..., None]
                 self.colored[ys, xs] *= keep
             self.tone[ys, xs] *= keep
-            np.maximum(self.figure[ys, xs], m, out=self.figure[ys, xs])
+        np.maximum(self.figure[ys, xs], m, out=self.figure[ys, xs])
 
     def multiply(self, mask: Mask, factor: Color | np.ndarray, strength: np.ndarray | float = 1.0) -> None:
         """Multiply the fill under ``mask`` by ``factor`` (shadows, screentone): ``f *= 1 - a (1 - factor)``."""

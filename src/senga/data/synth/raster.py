@@ -79,8 +79,9 @@ def coverage(
     scale = ss * (1 << _SHIFT)
     origin = np.array([roi.x0, roi.y0], dtype=np.float64)
     offset = 0.5 * (1 << _SHIFT)
+    half = 0.5 / ss  # OpenCV fills boundary samples on both sides: inset by half a sample
     ints = [
-        np.round((np.asarray(p, dtype=np.float64) - origin) * scale - offset).astype(np.int32)
+        np.round((_inset(np.asarray(p, dtype=np.float64), half) - origin) * scale - offset).astype(np.int32)
         for p in polys
         if len(p) >= 3
     ]
@@ -102,6 +103,21 @@ def coverage(
     return buf.astype(np.float32) * np.float32(1.0 / 255.0)
 
 
+def _inset(poly: np.ndarray, d: float) -> np.ndarray:
+    """Move every vertex of a closed polygon ``d`` px inward (miter offset, capped at 2 d)."""
+    nxt = np.roll(poly, -1, axis=0) - poly
+    ln = np.sqrt((nxt * nxt).sum(axis=1, keepdims=True))
+    t = nxt / np.maximum(ln, 1e-12)
+    n_edge = np.stack([-t[:, 1], t[:, 0]], axis=1)  # left normal of edge i -> i+1
+    n_vert = n_edge + np.roll(n_edge, 1, axis=0)
+    nn = (n_vert * n_vert).sum(axis=1, keepdims=True)
+    n_vert = n_vert * (2.0 / np.maximum(nn, 0.25))  # miter: n / cos^2-ish, capped
+    x, y = poly[:, 0], poly[:, 1]
+    area = float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+    sign = 1.0 if area > 0 else -1.0  # clockwise on screen (y down): left normal points inward
+    return poly + n_vert * (sign * d)
+
+
 @dataclass
 class Mask:
     """A soft mask ``alpha`` (h, w) float32 in [0, 1] living at ``roi`` of the canvas."""
@@ -119,6 +135,12 @@ class Mask:
             inter.y0 - self.roi.y0 : inter.y1 - self.roi.y0, inter.x0 - self.roi.x0 : inter.x1 - self.roi.x0
         ]
         return out
+
+    def grown(self, pad: int, height: int, width: int) -> Mask:
+        """The same mask on an ROI ``pad`` px larger on every side (clipped to the canvas)."""
+        r = self.roi
+        big = Roi(max(r.y0 - pad, 0), min(r.y1 + pad, height), max(r.x0 - pad, 0), min(r.x1 + pad, width))
+        return Mask(big, self.crop(big))
 
     def shifted(self, dx: int, dy: int) -> np.ndarray:
         """This mask moved by ``(dx, dy)`` pixels, as seen through its own ROI."""

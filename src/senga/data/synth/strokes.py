@@ -185,7 +185,6 @@ def draw_strokes(
         s = arc_length(path)
         s = s / max(s[-1], 1e-9)
         w = p.width / scale * width_profile(s, p, rng)
-        w = np.maximum(w - 1.0 / ss, 0.05)
         ps, ds = stroke_shapes(path, w)
         polys += ps
         if ds is not None:

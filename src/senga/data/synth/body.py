@@ -12,7 +12,8 @@ import numpy as np
 
 from senga.data.synth import fills, shapes
 from senga.data.synth.context import Ctx
-from senga.data.synth.raster import Mask
+from senga.data.synth.geometry import bezier_chain, catmull_rom
+from senga.data.synth.raster import Mask, polygon_mask
 
 
 @dataclass
@@ -53,8 +54,6 @@ def neck(ctx: Ctx, b: Build, head_poly_px: np.ndarray | None) -> None:
     if m is None or head_poly_px is None or ctx.style.line_only or ctx.style.shading == "flat":
         return
     shadow = ctx.px(np.array([(-w * 1.2, 0.4), (w * 1.2, 0.4), (w * 1.2, 1.0 + 0.15), (0, 1.25), (-w * 1.2, 1.0 + 0.15)]))
-    from senga.data.synth.raster import polygon_mask
-
     sm = polygon_mask([shadow], ctx.P.canvas.height, ctx.P.canvas.width)
     if sm is None:
         return
@@ -89,7 +88,7 @@ def torso(ctx: Ctx, b: Build) -> Mask | None:
     if furry:
         fn = lambda p: (p[:, 1] > sy + 0.3).astype(float)  # noqa: E731
         poly = shapes.spiky(poly, rng, 0.16 * s + 0.05, 0.22 * s + 0.06, shapes.spike_weights(poly, 0.22 * s + 0.06, fn))
-    m = P.region(ctx.px(poly), col)
+    m = P.region(ctx.px(poly), col, pattern=not furry)
     if m is None:
         return None
     if furry:
@@ -175,7 +174,7 @@ def arm(ctx: Ctx, b: Build, side: int, pose: str) -> None:
     w = b.arm_w
     sleeve = ctx.pal.fur if ctx.style.animal and rng.random() < 0.5 else (ctx.pal.cloth if rng.random() < 0.75 else ctx.pal.skin)
     poly = shapes.capsule(path, np.array([w * 1.1, w, w * 0.85]))
-    m = P.region(ctx.px(poly), sleeve)
+    m = P.region(ctx.px(poly), sleeve, pattern=sleeve is ctx.pal.cloth)
     d = np.asarray(wrist) - np.asarray(elbow)
     d = d / max(np.hypot(*d), 1e-6)
     if m is not None and rng.random() < 0.5:
@@ -236,10 +235,8 @@ def skirt(ctx: Ctx, b: Build) -> None:
     hem = np.stack([xs, y0 + ln + np.where(np.arange(len(xs)) % 2 == 1, 0.06, -0.02) * b.tl], axis=1)
     anchors = np.concatenate([np.array([(-b.ww * 1.05, y0)]), np.array([(b.ww * 1.05, y0)]), hem])
     bul = np.concatenate([[0.0, -0.08], rng.uniform(-0.1, 0.1, len(hem) - 1), [-0.08]])
-    from senga.data.synth.geometry import bezier_chain
-
     poly = bezier_chain(anchors, bul, closed=True, step=0.03)
-    m = P.region(ctx.px(poly), ctx.pal.cloth2)
+    m = P.region(ctx.px(poly), ctx.pal.cloth2, pattern=True)
     if m is None:
         return
     pleats = [ctx.px(np.array([(x * 0.45, y0 + 0.05), (x, y0 + ln)])) for x in xs[1:-1:2]]
@@ -259,10 +256,10 @@ def tail(ctx: Ctx, b: Build) -> None:
     m = P.region(ctx.px(poly), ctx.pal.fur)
     if m is None or ctx.style.line_only:
         return
-    from senga.data.synth.geometry import catmull_rom
-
     center = catmull_rom(path, step=0.02)
     for t in (0.35, 0.6, 0.85):
-        p = center[int(t * (len(center) - 1))]
-        ring = shapes.ellipse(p[0], p[1], w * 0.9, w * 0.18, rng.uniform(0, np.pi))
+        k = int(t * (len(center) - 1))
+        p, q = center[k], center[min(k + 1, len(center) - 1)]
+        along = float(np.arctan2(q[1] - p[1], q[0] - p[0]))
+        ring = shapes.ellipse(p[0], p[1], w * 0.14, w * 0.9, along)
         P.soft_patch(ctx.px(ring), ctx.pal.fur_dark, m, blur=0.0, opacity=0.9)

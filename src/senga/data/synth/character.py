@@ -13,7 +13,6 @@ from senga.data.synth import body, face, fills, hair, props, shapes
 from senga.data.synth.context import Ctx, Palette
 from senga.data.synth.geometry import Affine
 from senga.data.synth.painter import Painter
-from senga.data.synth.raster import Mask
 
 
 def sample_palette(rng: np.random.Generator, dark: bool) -> Palette:
@@ -87,7 +86,6 @@ def draw_character(painter: Painter, aff: Affine, rng: np.random.Generator, fram
                     painter.soft_patch(ctx.px(inner), inner_col, m, blur=0.03 * ctx.unit)
     face_col = pal.fur if animal else pal.skin
     face_mask = painter.region(ctx.px(head_poly), face_col)
-    ctx.masks["face"] = face_mask if face_mask is not None else Mask(_empty_roi(), np.zeros((1, 1), np.float32))
     nose_y = 0.45
     if animal:
         nose_y = face.muzzle(ctx, face_mask)
@@ -108,12 +106,6 @@ def draw_character(painter: Painter, aff: Affine, rng: np.random.Generator, fram
     for side, pose in zip((-1, 1), poses):
         if pose == "face":
             body.arm(ctx, build, side, pose)
-
-
-def _empty_roi():  # type: ignore[no-untyped-def]
-    from senga.data.synth.raster import Roi
-
-    return Roi(0, 1, 0, 1)
 
 
 def _head_poly(ctx: Ctx, animal: bool, framing: str) -> np.ndarray:

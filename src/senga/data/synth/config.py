@@ -39,6 +39,7 @@ class SynthConfig:
     colored_trace_share: float = 0.6  # share of parts with colored lines in such images
     low_contrast_prob: float = 0.2  # colored lines very close to their fill color
     line_only_prob: float = 0.04  # no fills at all: the color image is the line art on paper
+    lineless_part_prob: float = 0.05  # per part: a region with no outline (color edge only, not line)
 
     # -- fills ---------------------------------------------------------------
     dark_fill_prob: float = 0.35  # dark hair / clothes / fur (dark fills that are not line)
@@ -47,6 +48,7 @@ class SynthConfig:
     soft_extra_prob: float = 0.35  # soft edge-darkening on top of the main shading
     highlight_prob: float = 0.5  # rim lights / hair highlights
     gradient_prob: float = 0.25  # per part: linear gradient instead of a flat base
+    cloth_pattern_prob: float = 0.15  # per clothing part: stripes / polka dots / plaid fill (not line)
     screentone_prob: float = 0.15  # some regions get halftone dots / ruled line tone
     monochrome_prob: float = 0.1  # grayscale page (manga-like), screentone more likely
     watercolor_prob: float = 0.06  # fills misregistered and blurred under the lines

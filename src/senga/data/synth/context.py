@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from senga.data.synth.geometry import Affine
 from senga.data.synth.painter import Painter
-from senga.data.synth.raster import Mask
 from senga.data.synth.style import Style
 
 
@@ -37,8 +36,7 @@ class Ctx:
     rng: np.random.Generator
     style: Style
     pal: Palette
-    yaw: float = 0.0
-    masks: dict[str, Mask] = field(default_factory=dict)
+    yaw: float = 0.0  # head turn in [-1, 1]: features shift sideways
 
     @property
     def unit(self) -> float:

@@ -137,6 +137,7 @@ class Painter:
         gradient: bool = True,
         holes: list[np.ndarray] | None = None,
         clip: Mask | None = None,
+        pattern: bool = False,
     ) -> Mask | None:
         """Paint a closed region (occluding what is beneath), shade it and ink its outline.
 
@@ -149,6 +150,7 @@ class Painter:
             holes: polygons cut out of the region (even-odd).
             clip: keep the region inside this mask (an iris inside the eye white);
                 a clipped region's outline is clipped too.
+            pattern: allow a clothing fill pattern (stripes, dots, plaid).
 
         Returns:
             The region's mask (for clipping interior lines), or None if off-canvas.
@@ -177,16 +179,38 @@ class Painter:
                 c.paint(moved, paint_col, occlude=False)
             else:
                 c.paint(mask, paint_col)
+            if pattern and self.rng.random() < st.pattern_prob:
+                self.cloth_pattern(mask, col)
             if shade:
                 self.shade(mask, col)
             if tone:
                 self.maybe_tone(mask, col)
+        if outline and self.rng.random() < st.lineless_prob:
+            outline = False
         if outline:
             if clip is None:
                 self.outline(poly, self.pen(lw, base=col))
             else:
                 self.lines([np.concatenate([poly, poly[:1]])], self.pen(lw, base=col, detail=True), clip=clip, taper=(False, False), smooth=False)
         return mask
+
+    def cloth_pattern(self, mask: Mask, col: np.ndarray) -> None:
+        """Stripes, polka dots or plaid painted into a clothing region (fill, not line)."""
+        rng = self.rng
+        kind = ("stripes", "dots", "plaid")[int(rng.integers(3))]
+        period = float(rng.uniform(8.0, 28.0) * max(self.style.scale, 0.4))
+        angle = float(rng.choice([0.0, np.pi / 2, np.pi / 4, rng.uniform(0, np.pi)]))
+        other = fills.light_of(col, rng.uniform(0.3, 0.8)) if rng.random() < 0.5 else fills.shadow_of(col, self.style.shadow_tint, rng.uniform(0.3, 0.7))
+        if rng.random() < 0.3:
+            other = self.color(fills.vivid(rng))
+        if kind == "dots":
+            pat = fills.tone_pattern(mask, "dots", period, angle, float(rng.uniform(0.15, 0.3)))
+        else:
+            pat = fills.tone_pattern(mask, "lines", period, angle, float(rng.uniform(0.15, 0.45)))
+            if kind == "plaid":
+                cross = fills.tone_pattern(mask, "lines", period, angle + np.pi / 2, float(rng.uniform(0.15, 0.45)))
+                pat = np.maximum(pat * 0.8, cross * 0.6)
+        self.canvas.paint(Mask(mask.roi, pat * mask.alpha), other, occlude=False)
 
     def shade(self, mask: Mask, col: np.ndarray) -> None:
         """Shadows and highlights on a painted region, per the style."""

@@ -21,11 +21,13 @@ def figure_affine(rng: np.random.Generator, framing: str, height: int, width: in
         r = s * rng.uniform(0.16, 0.24)
         c = (width * 0.5 + rng.normal(0, 0.08) * width, height * rng.uniform(0.28, 0.38))
     elif framing == "chibi":
-        r = min(s * rng.uniform(0.14, 0.2), height / 4.7)
-        c = (width * 0.5 + rng.normal(0, 0.1) * width, height * 0.06 + 1.3 * r)
+        r = min(s * rng.uniform(0.14, 0.2), height / 4.9)
+        top = (height - 4.7 * r) * rng.uniform(0.3, 0.7)  # the figure spans about 4.7 head radii
+        c = (width * 0.5 + rng.normal(0, 0.1) * width, top + 1.3 * r)
     else:  # full
-        r = min(height * rng.uniform(0.052, 0.072), width * 0.09)
-        c = (width * 0.5 + rng.normal(0, 0.12) * width, height * 0.04 + 1.4 * r)
+        r = min(height * rng.uniform(0.06, 0.074), width * 0.1)
+        top = (height - 12.5 * r) * rng.uniform(0.3, 0.7)  # about 12.5 head radii tall
+        c = (width * 0.5 + rng.normal(0, 0.12) * width, max(top, 0.0) + 1.4 * r)
         tilt *= 0.3
     return Affine(r, tilt, c)
 

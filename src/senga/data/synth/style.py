@@ -63,6 +63,8 @@ class Style:
     shadow_tint: np.ndarray  # (3,) multiply color of shadows
     shadow_strength: float
     gradient_prob: float
+    pattern_prob: float  # per clothing region: a fill pattern
+    lineless_prob: float  # per region: no outline
     tone: bool
     dark_fill: bool
     watercolor: bool
@@ -134,6 +136,8 @@ def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) ->
         shadow_tint=tint,
         shadow_strength=float(rng.uniform(0.35, 0.85)),
         gradient_prob=cfg.gradient_prob,
+        pattern_prob=cfg.cloth_pattern_prob,
+        lineless_prob=cfg.lineless_part_prob,
         tone=bool(rng.random() < (cfg.screentone_prob * (4.0 if mono else 1.0))),
         dark_fill=bool(rng.random() < cfg.dark_fill_prob),
         watercolor=bool(rng.random() < cfg.watercolor_prob),

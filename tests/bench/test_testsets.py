@@ -65,3 +65,12 @@ def test_interrupted_generation_leaves_nothing(tmp_path: Path, backend) -> None:
     with pytest.raises(KeyboardInterrupt):
         synthetic_test_set(tmp_path / "st", n=2, size=32, backend=backend)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_training_on_the_test_seed_is_refused() -> None:
+    from senga.bench.testsets import check_training_specs
+
+    check_training_specs(["synth", "synth:seed=7", "data/x", "synth:weight=2,seed=201"])
+    for spec in ("synth:seed=20201105", "synth:weight=2,seed=20201105,size=64"):
+        with pytest.raises(ValueError, match="seed 20201105 is reserved for the synthetic test set"):
+            check_training_specs([spec])

@@ -127,3 +127,24 @@ def test_degradations_change_only_the_color_image() -> None:
     np.testing.assert_array_equal(a["rgb_clean"], b["rgb_clean"])
     assert not np.array_equal(a["rgb"], b["rgb"])
     np.testing.assert_array_equal(b["rgb"], b["rgb_clean"])
+
+
+def test_config_round_trips_through_a_dict_and_rejects_unknown_fields() -> None:
+    cfg = replace(SynthConfig(), jpeg_prob=0.0, thick_style_prob=1.0)
+    assert SynthConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ValueError, match="unknown field.*bogus"):
+        SynthConfig.from_dict({"bogus": 1})
+
+
+def test_line_widths_span_sub_pixel_to_thick_across_styles() -> None:
+    """Thin full-figure images reach sub-pixel widths; thick cartoon close-ups reach several px."""
+    thin = replace(
+        CLEAN, full_weight=1.0, closeup_weight=0, bust_weight=0, chibi_weight=0, objects_weight=0, thick_style_prob=0.0
+    )
+    thick = replace(
+        CLEAN, closeup_weight=1.0, bust_weight=0, chibi_weight=0, full_weight=0, objects_weight=0, thick_style_prob=1.0
+    )
+    widths_thin = [generate_pair_debug(s, 512, thin)["style"]["outline_width"] for s in range(3)]
+    widths_thick = [generate_pair_debug(s, 512, thick)["style"]["outline_width"] for s in range(3)]
+    assert min(widths_thin) < 1.6 and max(widths_thick) > 4.0
+    assert all(0.5 <= w <= 8.0 for w in widths_thin + widths_thick)

@@ -50,7 +50,13 @@ def test_sub_pixel_stroke_keeps_its_ink_per_length() -> None:
 
 def test_later_region_hides_earlier_lines_and_fill() -> None:
     c = Canvas(20, 20)
-    draw_stroke(c, np.array([[2.0, 10.0], [18.0, 10.0]]), Pen(width=2, taper_start=0, taper_end=0, pressure=0), np.random.default_rng(0), smooth=False)
+    draw_stroke(
+        c,
+        np.array([[2.0, 10.0], [18.0, 10.0]]),
+        Pen(width=2, taper_start=0, taper_end=0, pressure=0),
+        np.random.default_rng(0),
+        smooth=False,
+    )
     assert c.ink[10, 10] == 1.0
     m = polygon_mask([np.array([[5.0, 5.0], [15, 5], [15, 15], [5, 15]])], 20, 20)
     assert m is not None

@@ -67,8 +67,8 @@ def test_unknown_preset_lists_the_valid_ones(capsys) -> None:
 
 
 def test_resume_refuses_new_settings(tmp_path, capsys) -> None:
-    assert main(["train", "--resume", str(tmp_path), "--lr", "0.1"]) == 2
-    assert "--resume: lr cannot change when resuming" in capsys.readouterr().err
+    assert main(["train", "--resume", str(tmp_path), "--crop", "64"]) == 2
+    assert "--resume: crop cannot change when resuming" in capsys.readouterr().err
     assert main(["train", "--resume", str(tmp_path)]) == 2
     assert f"{tmp_path / 'config.json'}: no such config file" in capsys.readouterr().err
 

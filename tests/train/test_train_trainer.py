@@ -6,7 +6,6 @@ import csv
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -33,7 +32,8 @@ def _evaluate(model_dir: Path, val_dir: Path) -> dict[str, float]:
 
 @pytest.mark.parametrize("preset", ["ours", "wo-attn", "dice", "pix2pix", "exp5"])
 def test_every_preset_trains_checkpoints_and_evaluates(preset: str, pairs, tmp_path, tiny) -> None:
-    config = get_preset(preset, **tiny(pairs, preset))
+    # trained on the synthetic stream (64 px pairs), validated on a fixed paired folder
+    config = get_preset(preset, **tiny(pairs, preset, data=["synth:size=64"]))
     result = train(config, tmp_path / "run", progress=False)
     assert (result.steps, result.best_dir, result.last_dir) == (2, tmp_path / "run" / "best", tmp_path / "run" / "last")
     assert result.seconds > 0
@@ -82,6 +82,13 @@ def test_epochs_count_the_folder_pairs(pairs, tmp_path, tiny) -> None:
     assert train(config, tmp_path / "run", progress=False).steps == 4
 
 
+def test_synthetic_validation_spec(pairs, tmp_path, tiny) -> None:
+    result = train(get_preset("dice", **tiny(pairs, val="synth:n=2,size=40,seed=5")), tmp_path / "run", progress=False)
+    assert result.best_dir is not None
+    grid = Image.open(tmp_path / "run" / "samples" / "step_000002.png")
+    assert grid.size == (3 * 40 + 2 * 4, 2 * 40 + 4)  # the 2 synthetic validation pairs of 40 px
+
+
 def test_epochs_need_a_size_with_only_synthetic_data(tmp_path) -> None:
     config = get_preset("dice", data=["synth:size=32"], epochs=1, workers=0, device="cpu")
     with pytest.raises(ConfigError, match="epochs: the data has no folder sources"):
@@ -96,7 +103,7 @@ def _weights(folder: Path) -> dict[str, torch.Tensor]:
     ("preset", "extra"),
     [
         ("ours", {}),
-        ("ours", {"preload": True}),  # the paper's on-device data path
+        ("ours", {"preload": True, "lr_schedule": "cosine", "warmup_steps": 2}),  # on-device data, lr per step
         ("pix2pix", {}),  # dropout draws from the (restored) torch RNG
     ],
 )

@@ -163,7 +163,7 @@ def results_markdown(
             rows = ", ".join(f"{r['test']}/{r['image']}" for r in result.figure_rows)
             out += [
                 "Columns: input, ground truth, each method; under each panel a 4x nearest-neighbour "
-                f"enlargement of the region with the most ground-truth ink (red box). Rows: {rows}.",
+                f"enlargement of the region with the densest ground-truth lines (red box). Rows: {rows}.",
                 "",
             ]
     if include_paper:

@@ -44,6 +44,7 @@ from senga.bench.testsets import (
     SYNTH_TEST_SIZE,
     TestSpec,
     check_test_folder,
+    check_training_specs,
     parse_test_specs,
     synthetic_test_set,
 )
@@ -184,7 +185,10 @@ def _figure_picks(names: list[str], k: int) -> list[str]:
 
 def _load_test_sets(cfg: BenchConfig, backend: Backend, log: Callable[[str], None]) -> list[_TestSet]:
     out = []
-    for spec in parse_test_specs(cfg.tests):
+    specs = parse_test_specs(cfg.tests)
+    if any(s.is_synthetic for s in specs):
+        check_training_specs(cfg.train, cfg.synth_test_seed)
+    for spec in specs:
         if spec.is_synthetic:
             path = cfg.out / SYNTH_DIRNAME
             if not path.exists():

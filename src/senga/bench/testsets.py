@@ -9,17 +9,20 @@ Test spec syntax (``--test``):
   (a folder literally called ``synth`` is written ``./synth``).
 
 The synthetic set is ``senga.data.synth.write_dataset(dir, n, seed=SYNTH_TEST_SEED,
-size)``. Training streams are seeded by the run's ``--seed`` (0, 1, ...); the data
-engine derives every pair's randomness from ``numpy.random.SeedSequence`` rooted
-at the dataset/stream seed, and different roots give independent streams. With
-the root 20201105 (the paper's date) reserved for the test set, no training
-stream with a small seed reproduces its pairs.
+size)``: pair ``i`` is ``generate_pair(pair_seed(20201105, i))`` where
+``pair_seed(s, i)`` hashes ``numpy.random.SeedSequence([s, i])`` to 63 bits. The
+synthetic *training* stream (``--train synth[:seed=S]``, S = 0 by default;
+validation 1_000_003) draws ``generate_pair(pair_seed(S, j))`` for random ``j``.
+SeedSequence hashes its whole entropy list, so for ``S != 20201105`` the two
+never share a pair (short of a 63-bit hash collision); a training spec with
+``seed=20201105`` is refused when the synthetic test set is used.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +89,23 @@ def parse_test_specs(specs: list[str]) -> list[TestSpec]:
         if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
             raise ValueError(f"--test: test set name {name!r} must be letters, digits, '-', '_' or '.'")
     return out
+
+
+_SEED_OPTION = re.compile(r"(?:^|[:,])\s*seed\s*=\s*(\d+)")
+
+
+def check_training_specs(train: list[str], seed: int = SYNTH_TEST_SEED) -> None:
+    """Refuse a synthetic training stream rooted at the test set's seed (it would train on the test set)."""
+    for spec in train:
+        text = spec.strip()
+        if text.split(":", 1)[0].strip() != SYNTH_KEYWORD:
+            continue
+        m = _SEED_OPTION.search(text[len(SYNTH_KEYWORD):])
+        if m and int(m.group(1)) == seed:
+            raise ValueError(
+                f"--train {spec!r}: seed {seed} is reserved for the synthetic test set; "
+                "training on it would train on the test pairs"
+            )
 
 
 def check_test_folder(name: str, path: Path) -> None:

@@ -61,13 +61,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="output folder (color/, line/, meta.json)")
     parser.add_argument("--n", type=_positive, default=100, help="number of pairs (default 100)")
     parser.add_argument("--seed", type=_non_negative, default=0, help="stream seed (default 0)")
-    parser.add_argument("--size", type=parse_size_arg, default=(512, 512), metavar="SIDE|WxH",
-                        help="image size: a side (default 512) or WIDTHxHEIGHT")
-    parser.add_argument("--sheet", type=Path, default=None, metavar="FILE.png",
-                        help="also write a contact sheet (color | line) of the first 16 pairs")
+    parser.add_argument(
+        "--size",
+        type=parse_size_arg,
+        default=(512, 512),
+        metavar="SIDE|WxH",
+        help="image size: a side (default 512) or WIDTHxHEIGHT",
+    )
+    parser.add_argument(
+        "--sheet",
+        type=Path,
+        default=None,
+        metavar="FILE.png",
+        help="also write a contact sheet (color | line) of the first 16 pairs",
+    )
     parser.add_argument("--workers", type=_positive, default=1, help="processes (same output for any value)")
-    parser.add_argument("--config", type=Path, default=None, metavar="FILE.json",
-                        help="SynthConfig overrides as a JSON object (e.g. the 'config' of a meta.json)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help="SynthConfig overrides as a JSON object (e.g. the 'config' of a meta.json)",
+    )
     parser.add_argument("--clean", action="store_true", help="no file degradations (blur, resampling, noise, JPEG)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -107,11 +122,21 @@ def run(args: argparse.Namespace) -> int:
         bar.update(done - bar.n)
 
     try:
-        write_dataset(args.out_dir, args.n, args.seed, size=args.size, config=cfg, sheet=args.sheet,
-                      workers=args.workers, progress=progress)
+        write_dataset(
+            args.out_dir,
+            args.n,
+            args.seed,
+            size=args.size,
+            config=cfg,
+            sheet=args.sheet,
+            workers=args.workers,
+            progress=progress,
+        )
     finally:
         bar.close()
     h, w = args.size
-    print(f"wrote {args.n} pairs ({w}x{h}, seed {args.seed}) to {args.out_dir}"
-          + (f"; sheet {args.sheet}" if args.sheet else ""))
+    print(
+        f"wrote {args.n} pairs ({w}x{h}, seed {args.seed}) to {args.out_dir}"
+        + (f"; sheet {args.sheet}" if args.sheet else "")
+    )
     return 0

@@ -109,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
     overrides = collect_overrides(args)
     if args.resume is not None:
         if args.preset or args.out or args.data:
-            raise UserError("--resume continues a run with its saved config; do not combine it with --preset/--data/--out")
+            raise UserError(
+                "--resume continues a run with its saved config; do not combine it with --preset/--data/--out"
+            )
         extra = sorted(k for k in overrides if k.split(".")[0] not in RESUMABLE_CHANGES)
         if extra:
             raise UserError(

@@ -194,7 +194,19 @@ def make_loader(
         raise ValueError(f"workers: must be >= 0, got {workers}")
     start = start_step * batch_size
     stop = max(start, math.floor(len(dataset) / batch_size) * batch_size)
-    extra = {"prefetch_factor": prefetch_factor, "worker_init_fn": _worker_init} if workers > 0 else {}
+    # Workers come from a fork server, not a plain fork: forking a process whose
+    # OpenMP / OpenCV thread pools are already running can deadlock the child
+    # (seen here: a worker hung in torch.set_num_threads).
+    extra = (
+        {
+            "prefetch_factor": prefetch_factor,
+            "worker_init_fn": _worker_init,
+            "multiprocessing_context": "forkserver",
+            "persistent_workers": True,
+        }
+        if workers > 0
+        else {}
+    )
     return DataLoader(
         dataset,
         batch_size=batch_size,

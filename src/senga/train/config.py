@@ -58,7 +58,7 @@ class TrainConfig:
     model_config: dict[str, Any] = field(default_factory=dict)  # passed to create_model(model, **model_config)
 
     # --- loss --------------------------------------------------------------
-    loss: str = "paper"  # senga.losses.build_loss name ("paper", "dice", "laplacian"); "pix2pix" with a discriminator
+    loss: str = "paper"  # senga.losses.build_loss name: "paper", "dice", "laplacian"; "pix2pix" for GAN
     loss_params: dict[str, Any] = field(default_factory=lambda: dict(PAPER_LOSS_PARAMS))
 
     # --- pix2pix (only used when `discriminator` is set) ------------------------
@@ -67,7 +67,7 @@ class TrainConfig:
     lambda_l1: float = 100.0  # Isola et al.: G loss = cGAN + lambda_l1 * L1 (L1 on the [-1, 1] scale)
 
     # --- data --------------------------------------------------------------
-    data: list[str] = field(default_factory=list)  # "--data" specs: "DIR[:weight=W]" or "synth[:weight=W,seed=S,size=N]"
+    data: list[str] = field(default_factory=list)  # "DIR[:weight=W]" or "synth[:weight=W,seed=S,size=N]"
     val: str | None = None  # "DIR" or "synth:n=8,seed=S"; None = no validation (best/ = last/)
     crop: int = 256  # paper: 256x256 random crops
     augment: dict[str, Any] = field(default_factory=dict)  # extra senga.data.augment.AugmentConfig fields

@@ -12,7 +12,7 @@ import math
 from senga.train.config import TrainConfig
 
 
-def lr_at(step: int, total_steps: int, config: TrainConfig, base_lr: float | None = None) -> float:
+def lr_at(step: int, total_steps: int, config: TrainConfig) -> float:
     """The learning rate for optimizer step ``step`` (0-based) of ``total_steps``.
 
     * warm-up: ``lr * (step + 1) / warmup_steps`` for ``step < warmup_steps``;
@@ -24,7 +24,7 @@ def lr_at(step: int, total_steps: int, config: TrainConfig, base_lr: float | Non
 
         lr_at(0, 100, TrainConfig(steps=100))   # 0.001
     """
-    lr = config.lr if base_lr is None else base_lr
+    lr = config.lr
     if step < config.warmup_steps:
         return lr * (step + 1) / config.warmup_steps
     if config.lr_schedule == "constant":

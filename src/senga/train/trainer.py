@@ -54,8 +54,9 @@ StepHook = Callable[[int, nn.Module], None]
 CONFIG_JSON = "config.json"
 #: Config fields that may differ between a run and its resumption.
 RESUMABLE_CHANGES = frozenset(
-    {"steps", "epochs", "log_every", "val_every", "ckpt_every", "sample_every", "workers", "device", "val"}
-)
+    {"steps", "epochs", "lr", "grad_clip", "log_every", "val_every", "ckpt_every", "sample_every", "workers",
+     "device", "val", "val_tile", "val_overlap", "amp", "channels_last", "sync_bn"}
+)  # fmt: skip
 
 
 class TrainingError(ValueError):
@@ -262,10 +263,9 @@ class _Run:
         from tqdm.auto import tqdm
 
         config, ctx = self.config, self.ctx
-        base_lrs = {name: [g["lr"] for g in opt.param_groups] for name, opt in stepper.optimizers.items()}
         bar = tqdm(total=total, initial=step, disable=not self.progress, unit="step", dynamic_ncols=True)
         sums: dict[str, float] = {}
-        count, window_start, window_seconds = 0, step, 0.0
+        window_start, window_seconds = step, 0.0
         tick = time.perf_counter()
         try:
             for rgb, ink in batches:
@@ -273,38 +273,27 @@ class _Run:
                     break
                 if config.channels_last:
                     rgb = rgb.contiguous(memory_format=torch.channels_last)
-                for name, opt in stepper.optimizers.items():
-                    for group, base in zip(opt.param_groups, base_lrs[name]):
-                        group["lr"] = lr_at(step, total, config, base)
+                lr = lr_at(step, total, config)  # from the config, so a resume may change it
+                for opt in stepper.optimizers.values():
+                    for group in opt.param_groups:
+                        group["lr"] = lr
                 terms = stepper.step(rgb, ink, self._guard(step + 1))
                 step += 1
                 for k, v in terms.items():
                     sums[k] = sums.get(k, 0.0) + float(v)
-                count += 1
-                now = time.perf_counter()
-                self.seconds += now - tick
-                window_seconds += now - tick
+                elapsed = time.perf_counter() - tick
+                self.seconds += elapsed
+                window_seconds += elapsed
 
                 row: dict[str, float] = {}
-                last_step = step == total
-                if step % config.log_every == 0 or last_step:
-                    rate = (step - window_start) * config.batch * ctx.world_size / max(window_seconds, 1e-9)
-                    row = {"step": step, "seconds": round(self.seconds, 3), "samples_per_s": rate,
-                           "lr": stepper.optimizers["generator"].param_groups[0]["lr"]}  # fmt: skip
-                    row.update({k: v / count for k, v in sums.items()})
-                    bar.set_postfix(loss=f"{row['loss']:.4g}", samples_s=f"{rate:.1f}")
-                    sums, count, window_start, window_seconds = {}, 0, step, 0.0
-                if ctx.is_main:
-                    if val_pairs and (step % config.val_every == 0 or last_step):
-                        row = {"step": step, "seconds": round(self.seconds, 3), **row, **self._validate(stepper, step, val_pairs, log)}
-                    if samples and (step % config.sample_every == 0 or last_step):
-                        from senga.train.samples import write_samples
-
-                        write_samples(self.run_dir / "samples" / f"step_{step:06d}.png", stepper.generator, samples, ctx.device)
-                    if row:
-                        log.row(row)
-                if step % config.ckpt_every == 0 or last_step:
-                    self._save_last(stepper, step, total)
+                if step % config.log_every == 0 or step == total:
+                    n = step - window_start
+                    row = {"step": step, "seconds": round(self.seconds, 3), "lr": lr,
+                           "samples_per_s": n * config.batch * ctx.world_size / max(window_seconds, 1e-9),
+                           **{k: v / n for k, v in sums.items()}}  # fmt: skip
+                    bar.set_postfix(loss=f"{row['loss']:.4g}", samples_s=f"{row['samples_per_s']:.1f}")
+                    sums, window_start, window_seconds = {}, step, 0.0
+                self._after_step(stepper, step, total, row, log, val_pairs, samples)
                 bar.update(1)
                 if self.on_step is not None:
                     self.on_step(step, stepper.generator)
@@ -314,6 +303,32 @@ class _Run:
         if ctx.is_main:
             log.info(f"finished at step {step} after {self.seconds:.1f} s of training; best F1 {self.best_f1}")
         return step
+
+    def _after_step(
+        self,
+        stepper: Any,
+        step: int,
+        total: int,
+        row: dict[str, float],
+        log: RunLog,
+        val_pairs: list[Any],
+        samples: list[Any],
+    ) -> None:
+        """Validation, sample grid, metrics row (rank 0) and last/ checkpoint when due at ``step``."""
+        config, last_step = self.config, step == total
+        if self.ctx.is_main:
+            if val_pairs and (step % config.val_every == 0 or last_step):
+                scores = self._validate(stepper, step, val_pairs, log)
+                row = {"step": step, "seconds": round(self.seconds, 3), **row, **scores}
+            if samples and (step % config.sample_every == 0 or last_step):
+                from senga.train.samples import write_samples
+
+                path = self.run_dir / "samples" / f"step_{step:06d}.png"
+                write_samples(path, stepper.generator, samples, self.ctx.device)
+            if row:
+                log.row(row)
+        if step % config.ckpt_every == 0 or last_step:
+            self._save_last(stepper, step, total)
 
     # ------------------------------------------------------------------ events
     def _validate(self, stepper: Any, step: int, val_pairs: list[Any], log: RunLog) -> dict[str, float]:
@@ -325,9 +340,10 @@ class _Run:
         if improved:
             self.best_f1, self.best_step = scores["F1"], step
             ckpt.write_checkpoint(self.run_dir, "best", stepper.generator, {"step": step, "scores": scores})
+        best = " (best)" if improved else f" (best F1 {self.best_f1:.4f} at step {self.best_step})"
         message = (
             f"step {step}: validation P {scores['P']:.4f} R {scores['R']:.4f} F1 {scores['F1']:.4f} "
-            f"RMSE {scores['RMSE']:.4f}" + (" (best)" if improved else f" (best F1 {self.best_f1:.4f} at {self.best_step})")
+            f"RMSE {scores['RMSE']:.4f}{best}"
         )
         log.info(message)
         if self.progress:
@@ -354,6 +370,7 @@ class _Run:
             "rng": rngs,
         }
         ckpt.write_checkpoint(
-            self.run_dir, "last", stepper.generator, {"step": step}, state=state, discriminator=stepper.discriminator
+            self.run_dir, "last", stepper.generator, {"step": step}, state=state,
+            discriminator=stepper.discriminator,
         )
         self.last_ckpt_step = step

@@ -37,9 +37,33 @@ def sample_build(rng: np.random.Generator, framing: str) -> Build:
     """Proportions for a framing (``closeup``, ``bust``, ``chibi`` or ``full``)."""
     u = rng.uniform
     if framing == "chibi":
-        return Build(0.22, u(0.92, 1.05), u(0.55, 0.8), u(0.9, 1.2), u(0.48, 0.62), u(0.58, 0.75), u(0.55, 0.9), u(0.26, 0.34), u(0.85, 1.1), u(0.22, 0.3), True)
+        return Build(
+            0.22,
+            u(0.92, 1.05),
+            u(0.55, 0.8),
+            u(0.9, 1.2),
+            u(0.48, 0.62),
+            u(0.58, 0.75),
+            u(0.55, 0.9),
+            u(0.26, 0.34),
+            u(0.85, 1.1),
+            u(0.22, 0.3),
+            True,
+        )
     if framing == "full":
-        return Build(0.28, u(1.75, 1.95), u(1.25, 1.55), u(3.0, 3.4), u(0.75, 0.95), u(1.0, 1.2), u(4.6, 5.4), u(0.42, 0.55), u(4.0, 4.5), u(0.36, 0.44), True)
+        return Build(
+            0.28,
+            u(1.75, 1.95),
+            u(1.25, 1.55),
+            u(3.0, 3.4),
+            u(0.75, 0.95),
+            u(1.0, 1.2),
+            u(4.6, 5.4),
+            u(0.42, 0.55),
+            u(4.0, 4.5),
+            u(0.36, 0.44),
+            True,
+        )
     if framing == "closeup":
         return Build(0.35, u(0.95, 1.2), u(1.2, 1.7), 3.2, 1.2, 1.3, 0.0, 0.0, u(2.5, 3.2), u(0.45, 0.6), False)
     return Build(0.3, u(1.25, 1.45), u(1.25, 1.65), 3.0, u(1.0, 1.2), 1.25, 0.0, 0.0, u(2.6, 3.2), u(0.4, 0.55), False)
@@ -53,7 +77,9 @@ def neck(ctx: Ctx, b: Build, head_poly_px: np.ndarray | None) -> None:
     m = ctx.P.region(ctx.px(poly), col, shade=False, tone=False, gradient=False)
     if m is None or head_poly_px is None or ctx.style.line_only or ctx.style.shading == "flat":
         return
-    shadow = ctx.px(np.array([(-w * 1.2, 0.4), (w * 1.2, 0.4), (w * 1.2, 1.0 + 0.15), (0, 1.25), (-w * 1.2, 1.0 + 0.15)]))
+    shadow = ctx.px(
+        np.array([(-w * 1.2, 0.4), (w * 1.2, 0.4), (w * 1.2, 1.0 + 0.15), (0, 1.25), (-w * 1.2, 1.0 + 0.15)])
+    )
     sm = polygon_mask([shadow], ctx.P.canvas.height, ctx.P.canvas.width)
     if sm is None:
         return
@@ -87,8 +113,10 @@ def torso(ctx: Ctx, b: Build) -> Mask | None:
     col = ctx.pal.fur if furry else ctx.pal.cloth
     if furry:
         fn = lambda p: (p[:, 1] > sy + 0.3).astype(float)  # noqa: E731
-        poly = shapes.spiky(poly, rng, 0.16 * s + 0.05, 0.22 * s + 0.06, shapes.spike_weights(poly, 0.22 * s + 0.06, fn))
-    m = P.region(ctx.px(poly), col, pattern=not furry)
+        poly = shapes.spiky(
+            poly, rng, 0.16 * s + 0.05, 0.22 * s + 0.06, shapes.spike_weights(poly, 0.22 * s + 0.06, fn)
+        )
+    m = P.region(ctx.px(poly), col, pattern=not furry, clumps=furry)
     if m is None:
         return None
     if furry:
@@ -102,7 +130,16 @@ def torso(ctx: Ctx, b: Build) -> Mask | None:
         P.region(ctx.px(v), ctx.pal.skin, lw=0.8, tone=False, gradient=False, clip=m)
     elif kind == "sailor":
         cw = b.sw * rng.uniform(0.6, 0.9)
-        collar = shapes.smooth_closed([(-cw, sy + 0.05), (-b.neck_w * 1.2, sy - 0.12), (0, sy + 0.7), (b.neck_w * 1.2, sy - 0.12), (cw, sy + 0.05), (0, sy + 0.95)])
+        collar = shapes.smooth_closed(
+            [
+                (-cw, sy + 0.05),
+                (-b.neck_w * 1.2, sy - 0.12),
+                (0, sy + 0.7),
+                (b.neck_w * 1.2, sy - 0.12),
+                (cw, sy + 0.05),
+                (0, sy + 0.95),
+            ]
+        )
         P.region(ctx.px(collar), ctx.pal.cloth2, lw=0.9, clip=m)
         ribbon(ctx, 0.0, sy + 0.8, 0.35 * s + 0.1)
     elif kind == "round":
@@ -111,7 +148,13 @@ def torso(ctx: Ctx, b: Build) -> Mask | None:
     elif kind == "jacket":
         gap = rng.uniform(0.15, 0.45) * s
         for side in (-1, 1):
-            panel = [(side * gap, sy + 0.6), (side * b.neck_w * 1.1, sy - 0.12), (side * b.sw * 1.1, sy - 0.1), (side * b.sw * 1.1, sy + tl + 0.3), (side * gap * 0.5, sy + tl + 0.3)]
+            panel = [
+                (side * gap, sy + 0.6),
+                (side * b.neck_w * 1.1, sy - 0.12),
+                (side * b.sw * 1.1, sy - 0.1),
+                (side * b.sw * 1.1, sy + tl + 0.3),
+                (side * gap * 0.5, sy + tl + 0.3),
+            ]
             P.region(ctx.px(np.asarray(panel)), ctx.pal.cloth2, lw=0.9, clip=m)
     if kind in ("plain", "round") and rng.random() < 0.6:
         for i in range(int(rng.integers(2, 5))):
@@ -142,11 +185,21 @@ def ribbon(ctx: Ctx, x: float, y: float, r: float) -> None:
     P, rng = ctx.P, ctx.rng
     col = ctx.pal.accent
     for side in (-1, 1):
-        wing = shapes.smooth_closed([(x, y), (x + side * r * 1.1, y - r * 0.7), (x + side * r * 1.3, y + r * 0.1), (x + side * r * 0.9, y + r * 0.6)], step=0.01)
+        wing = shapes.smooth_closed(
+            [
+                (x, y),
+                (x + side * r * 1.1, y - r * 0.7),
+                (x + side * r * 1.3, y + r * 0.1),
+                (x + side * r * 0.9, y + r * 0.6),
+            ],
+            step=0.01,
+        )
         P.region(ctx.px(wing), col, lw=0.8, tone=False)
     if rng.random() < 0.6:
         for side in (-1, 1):
-            tail = shapes.smooth_closed([(x, y), (x + side * r * 0.5, y + r * 1.4), (x + side * r * 0.1, y + r * 1.3)], step=0.01)
+            tail = shapes.smooth_closed(
+                [(x, y), (x + side * r * 0.5, y + r * 1.4), (x + side * r * 0.1, y + r * 1.3)], step=0.01
+            )
             P.region(ctx.px(tail), col, lw=0.7, tone=False)
     P.region(ctx.px(shapes.ellipse(x, y, r * 0.28, r * 0.32)), col, lw=0.8, tone=False)
 
@@ -170,17 +223,50 @@ def arm(ctx: Ctx, b: Build, side: int, pose: str) -> None:
         wrist = (side * rng.uniform(0.55, 0.9), rng.uniform(0.55, 0.95))
         elbow = (side * (b.sw * 0.9 + 0.2), sy + L * 0.45)
         sx, sy = side * b.sw * 0.8, sy + L * 0.9
-    path = np.array([(sx, sy), elbow, wrist])
     w = b.arm_w
-    sleeve = ctx.pal.fur if ctx.style.animal and rng.random() < 0.5 else (ctx.pal.cloth if rng.random() < 0.75 else ctx.pal.skin)
-    poly = shapes.capsule(path, np.array([w * 1.1, w, w * 0.85]))
-    m = P.region(ctx.px(poly), sleeve, pattern=sleeve is ctx.pal.cloth)
-    d = np.asarray(wrist) - np.asarray(elbow)
+    shoulder, elbow_a, wrist_a = np.array([sx, sy]), np.asarray(elbow), np.asarray(wrist)
+    d = wrist_a - elbow_a
     d = d / max(np.hypot(*d), 1e-6)
-    if m is not None and rng.random() < 0.5:
-        c = np.asarray(wrist) - d * w * 0.5
-        n = np.array([-d[1], d[0]])
-        P.lines([ctx.px(np.array([c + n * w * 0.5, c + n * 0 + d * 0.03, c - n * w * 0.5]))], P.pen(0.7, base=sleeve, detail=True), clip=m)
+    bare = ctx.pal.fur if ctx.style.animal else ctx.pal.skin
+    u = rng.random()
+    if u < 0.3 and not ctx.style.animal:  # short sleeve over a bare forearm
+        fore = shapes.capsule(
+            np.array([elbow_a - d * w * 0.6, elbow_a + (wrist_a - elbow_a) * 0.5, wrist_a]),
+            np.array([w * 0.85, w * 0.8, w * 0.7]),
+        )
+        P.region(ctx.px(fore), bare, tone=False)
+        cuff = elbow_a + d * w * rng.uniform(0.1, 0.5)
+        upper = shapes.capsule(
+            np.array([shoulder, 0.5 * (shoulder + elbow_a), cuff]), np.array([w * 1.15, w * 1.1, w * 1.2])
+        )
+        m = P.region(ctx.px(upper), ctx.pal.cloth, pattern=True)
+        if m is not None:
+            n = np.array([-d[1], d[0]])
+            fold = [
+                ctx.px(
+                    np.array([cuff - d * w * 0.4 + n * w * 0.3, cuff - d * w * 0.15, cuff - d * w * 0.3 - n * w * 0.35])
+                )
+            ]
+            P.lines(fold, P.pen(0.6, base=ctx.pal.cloth, detail=True), clip=m)
+    else:
+        sleeve = ctx.pal.fur if ctx.style.animal and rng.random() < 0.5 else (ctx.pal.cloth if u < 0.85 else bare)
+        poly = shapes.capsule(np.array([shoulder, elbow_a, wrist_a]), np.array([w * 1.1, w, w * 0.85]))
+        m = P.region(ctx.px(poly), sleeve, pattern=sleeve is ctx.pal.cloth)
+        if m is not None and rng.random() < 0.6:
+            c = wrist_a - d * w * rng.uniform(0.4, 0.9)
+            n = np.array([-d[1], d[0]])
+            P.lines(
+                [ctx.px(np.array([c + n * w * 0.5, c + d * 0.04, c - n * w * 0.5]))],
+                P.pen(0.7, base=sleeve, detail=True),
+                clip=m,
+            )
+        if m is not None and rng.random() < 0.5:  # elbow crease
+            n = np.array([-d[1], d[0]]) * side
+            P.lines(
+                [ctx.px(np.array([elbow_a + n * w * 0.45, elbow_a + n * w * 0.1 + d * w * 0.1]))],
+                P.pen(0.6, base=sleeve, detail=True),
+                clip=m,
+            )
     hand(ctx, np.asarray(wrist) + d * w * 0.45, d, w * 0.62)
 
 
@@ -218,7 +304,12 @@ def legs(ctx: Ctx, b: Build) -> None:
         poly = shapes.capsule(np.array([(x0, top), knee, foot]), np.array([b.leg_w * 1.15, b.leg_w, b.leg_w * 0.8]))
         P.region(ctx.px(poly), leg_col)
         shoe = shapes.smooth_closed(
-            [(foot[0] - b.leg_w * 0.55, foot[1] - b.leg_w * 0.3), (foot[0] + b.leg_w * 0.55, foot[1] - b.leg_w * 0.3), (foot[0] + side * b.leg_w * 0.9, foot[1] + b.leg_w * 0.35), (foot[0] - side * b.leg_w * 0.2, foot[1] + b.leg_w * 0.45)],
+            [
+                (foot[0] - b.leg_w * 0.55, foot[1] - b.leg_w * 0.3),
+                (foot[0] + b.leg_w * 0.55, foot[1] - b.leg_w * 0.3),
+                (foot[0] + side * b.leg_w * 0.9, foot[1] + b.leg_w * 0.35),
+                (foot[0] - side * b.leg_w * 0.2, foot[1] + b.leg_w * 0.45),
+            ],
             step=0.02,
         )
         P.region(ctx.px(shoe), ctx.pal.fur_dark if ctx.style.animal else shoe_col, lw=0.9)
@@ -249,11 +340,18 @@ def tail(ctx: Ctx, b: Build) -> None:
     side = rng.choice([-1.0, 1.0])
     x0, y0 = side * b.hw * 0.6, b.sy + b.tl * 0.85
     ln = rng.uniform(1.2, 2.2) * max(b.hw, 0.6)
-    path = np.array([(x0, y0), (x0 + side * ln * 0.6, y0 + ln * 0.1), (x0 + side * ln * 0.95, y0 - ln * 0.35), (x0 + side * ln * 0.8, y0 - ln * 0.8)])
+    path = np.array(
+        [
+            (x0, y0),
+            (x0 + side * ln * 0.6, y0 + ln * 0.1),
+            (x0 + side * ln * 0.95, y0 - ln * 0.35),
+            (x0 + side * ln * 0.8, y0 - ln * 0.8),
+        ]
+    )
     w = rng.uniform(0.35, 0.55) * ln
     poly = shapes.capsule(path, np.array([w * 0.55, w, w * 0.9, w * 0.35]))
     poly = shapes.spiky(poly, rng, 0.08 * ln, 0.16 * ln)
-    m = P.region(ctx.px(poly), ctx.pal.fur)
+    m = P.region(ctx.px(poly), ctx.pal.fur, clumps=True)
     if m is None or ctx.style.line_only:
         return
     center = catmull_rom(path, step=0.02)

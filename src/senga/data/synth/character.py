@@ -61,11 +61,9 @@ def draw_character(painter: Painter, aff: Affine, rng: np.random.Generator, fram
         body.legs(ctx, build)
     head_poly = _head_poly(ctx, animal, framing)
     body.neck(ctx, build, ctx.px(head_poly))
+    body.torso(ctx, build)
     if build.legs and not animal and rng.random() < 0.5:
-        body.torso(ctx, build)
         body.skirt(ctx, build)
-    else:
-        body.torso(ctx, build)
     poses = _arm_poses(rng, framing)
     for side, pose in zip((-1, 1), poses):
         if pose not in ("face", "none"):
@@ -85,13 +83,13 @@ def draw_character(painter: Painter, aff: Affine, rng: np.random.Generator, fram
                 else:
                     painter.soft_patch(ctx.px(inner), inner_col, m, blur=0.03 * ctx.unit)
     face_col = pal.fur if animal else pal.skin
-    face_mask = painter.region(ctx.px(head_poly), face_col)
+    face_mask = painter.region(ctx.px(head_poly), face_col, clumps=animal)
     nose_y = 0.45
     if animal:
         nose_y = face.muzzle(ctx, face_mask)
     if rng.random() < 0.5:
         face.blush(ctx, face_mask, rng.uniform(0.38, 0.5))
-    face.eyes(ctx, face_mask)
+    eye_x, eye_y, eye_w = face.eyes(ctx, face_mask)
     face.nose(ctx, animal, nose_y)
     face.mouth(ctx, animal, nose_y + (0.16 if animal else rng.uniform(0.15, 0.28)))
     if has_hair:
@@ -100,7 +98,11 @@ def draw_character(painter: Painter, aff: Affine, rng: np.random.Generator, fram
             hair.bangs_shadow(ctx, bm, face_mask)
     elif animal and rng.random() < 0.6:
         _fur_tuft(ctx)
-    if rng.random() < 0.35:
+    if not animal and rng.random() < 0.1:
+        face.glasses(ctx, eye_x, eye_y, eye_w)
+    if rng.random() < 0.15:
+        hat(ctx)
+    elif rng.random() < 0.35:
         side = rng.choice([-1.0, 1.0])
         body.ribbon(ctx, side * rng.uniform(0.5, 0.8), -rng.uniform(0.7, 0.95), rng.uniform(0.18, 0.3))
     for side, pose in zip((-1, 1), poses):
@@ -112,15 +114,20 @@ def _head_poly(ctx: Ctx, animal: bool, framing: str) -> np.ndarray:
     rng = ctx.rng
     if animal:
         poly = shapes.animal_head(rng)
-        fn = lambda p: np.clip((p[:, 1] + 0.1) * 3.0, 0, 1) * (np.abs(p[:, 0]) > 0.45) + (p[:, 1] < -0.75) * (rng.random() < 0.5)  # noqa: E731
+        crown = bool(rng.random() < 0.5)
+
+        def fur(p: np.ndarray) -> np.ndarray:  # spikes on the cheeks, sometimes on the crown
+            cheeks = np.clip((p[:, 1] + 0.1) * 3.0, 0, 1) * (np.abs(p[:, 0]) > 0.45)
+            return np.maximum(cheeks, ((p[:, 1] < -0.75) & crown).astype(float))
+
         spacing = rng.uniform(0.18, 0.3)
-        return shapes.spiky(poly, rng, rng.uniform(0.12, 0.25), spacing, shapes.spike_weights(poly, spacing, fn))
+        return shapes.spiky(poly, rng, rng.uniform(0.12, 0.25), spacing, shapes.spike_weights(poly, spacing, fur))
     return shapes.human_head(rng, chibi=framing in ("chibi", "closeup"), yaw=ctx.yaw)
 
 
 def _arm_poses(rng: np.random.Generator, framing: str) -> tuple[str, str]:
     if framing == "closeup":
-        if rng.random() < 0.35:
+        if rng.random() < 0.25:
             return ("face", "face") if rng.random() < 0.6 else ("face", "none")
         return ("none", "none")
     choices = ["down", "down", "up", "front"]
@@ -131,5 +138,66 @@ def _fur_tuft(ctx: Ctx) -> None:
     """Spiky fur on top of an animal head (drawn over the head like bangs)."""
     rng, P = ctx.rng, ctx.P
     base = shapes.smooth_closed([(-0.7, -0.55), (-0.5, -0.95), (0.0, -1.05), (0.5, -0.95), (0.7, -0.55), (0.0, -0.7)])
-    poly = shapes.spiky(base, rng, rng.uniform(0.15, 0.3), rng.uniform(0.18, 0.28), shapes.spike_weights(base, 0.2, lambda p: (p[:, 1] < -0.6).astype(float)))
-    P.region(ctx.px(poly), ctx.pal.fur, lw=1.0)
+    poly = shapes.spiky(
+        base,
+        rng,
+        rng.uniform(0.15, 0.3),
+        rng.uniform(0.18, 0.28),
+        shapes.spike_weights(base, 0.2, lambda p: (p[:, 1] < -0.6).astype(float)),
+    )
+    P.region(ctx.px(poly), ctx.pal.fur, lw=1.0, clumps=True)
+
+
+def hat(ctx: Ctx) -> None:
+    """A hat on top of the head: beanie, bowler / top hat (often a dark fill) or witch hat."""
+    rng, P = ctx.rng, ctx.P
+    kind = ("beanie", "bowler", "witch")[int(rng.integers(3))]
+    col = fills.cloth(rng, dark_prob=0.5)
+    y0 = -rng.uniform(0.55, 0.8)
+    tilt = rng.normal(0, 0.1)
+    if kind == "beanie":
+        dome = shapes.smooth_closed(
+            [(-1.12, y0 + 0.1), (-0.95, y0 - 0.55), (0.0, y0 - 0.85), (0.95, y0 - 0.55), (1.12, y0 + 0.1)]
+        )
+        P.region(ctx.px(dome), col)
+        band = shapes.smooth_closed(
+            [
+                (-1.18, y0 - 0.05),
+                (0.0, y0 - 0.15),
+                (1.18, y0 - 0.05),
+                (1.16, y0 + 0.22),
+                (0.0, y0 + 0.12),
+                (-1.16, y0 + 0.22),
+            ]
+        )
+        m = P.region(ctx.px(band), fills.light_of(P.color(col), 0.3), lw=0.9)
+        if m is not None:
+            ribs = [ctx.px(np.array([(x, y0 - 0.1 + 0.03 * x * x), (x, y0 + 0.18)])) for x in np.linspace(-0.9, 0.9, 7)]
+            P.lines(ribs, P.pen(0.5, detail=True), clip=m, smooth=False)
+        if rng.random() < 0.5:
+            P.region(ctx.px(shapes.ellipse(0.0, y0 - 0.9, 0.22, 0.2)), fills.vivid(rng), lw=0.9)
+        return
+    brim = shapes.ellipse(0.0, y0, rng.uniform(1.1, 1.5), rng.uniform(0.12, 0.22), tilt)
+    P.region(ctx.px(brim), col)
+    if kind == "bowler":
+        h = rng.uniform(0.5, 0.9)
+        crown = shapes.smooth_closed(
+            [
+                (-0.7, y0 + 0.02),
+                (-0.72, y0 - h * 0.6),
+                (-0.45, y0 - h),
+                (0.45, y0 - h),
+                (0.72, y0 - h * 0.6),
+                (0.7, y0 + 0.02),
+            ]
+        )
+    else:
+        h = rng.uniform(1.1, 1.6)
+        tip = (rng.uniform(-0.5, 0.5), y0 - h)
+        crown = shapes.smooth_closed(
+            [(-0.65, y0 + 0.02), (-0.35, y0 - h * 0.5), tip, (0.3, y0 - h * 0.45), (0.65, y0 + 0.02)]
+        )
+    P.region(ctx.px(crown), col)
+    band = shapes.smooth_closed([(-0.7, y0 - 0.02), (0.7, y0 - 0.02), (0.7, y0 - 0.2), (-0.7, y0 - 0.2)], step=0.02)
+    if rng.random() < 0.7:
+        P.region(ctx.px(band), fills.vivid(rng), lw=0.8)

@@ -27,9 +27,9 @@ class SynthConfig:
 
     # -- lines ---------------------------------------------------------------
     line_width_min: float = 0.5  # px, thinnest outline width drawn
-    line_width_max: float = 8.0  # px, thickest outline width drawn
+    line_width_max: float = 8.0  # px, thickest line width drawn (solid ink shapes such as lashes can be wider)
     thick_style_prob: float = 0.4  # cartoon style: thick uniform outlines (3-8 px)
-    faint_stroke_prob: float = 0.12  # per stroke group: darkness 0.15-0.5 instead of the image's
+    faint_stroke_prob: float = 0.08  # per stroke group: darkness 0.15-0.5 instead of the image's
     gray_lines_prob: float = 0.15  # the whole line layer is gray (darkness 0.45-0.9)
     fade_strength: float = 0.35  # max darkness variation along a stroke
     sketchy_prob: float = 0.15  # sketchy style: doubled strokes, looser outlines
@@ -39,7 +39,7 @@ class SynthConfig:
     colored_trace_share: float = 0.6  # share of parts with colored lines in such images
     low_contrast_prob: float = 0.2  # colored lines very close to their fill color
     line_only_prob: float = 0.04  # no fills at all: the color image is the line art on paper
-    lineless_part_prob: float = 0.05  # per part: a region with no outline (color edge only, not line)
+    lineless_part_prob: float = 0.03  # per part: a region with no outline (color edge only, not line)
 
     # -- fills ---------------------------------------------------------------
     dark_fill_prob: float = 0.35  # dark hair / clothes / fur (dark fills that are not line)

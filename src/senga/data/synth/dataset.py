@@ -138,7 +138,9 @@ def contact_sheet(pairs: Iterable[tuple[np.ndarray, np.ndarray]], columns: int =
         r, c = divmod(k, columns)
         x0 = gap + c * (2 * cell + 3 * gap)
         y0 = gap + r * (cell + gap)
-        for j, img in enumerate((Image.fromarray(np.asarray(rgb, dtype=np.uint8)), Image.fromarray(ink_to_gray(ink)).convert("RGB"))):
+        for j, img in enumerate(
+            (Image.fromarray(np.asarray(rgb, dtype=np.uint8)), Image.fromarray(ink_to_gray(ink)).convert("RGB"))
+        ):
             img = img.copy()
             img.thumbnail((cell, cell), Image.Resampling.LANCZOS)
             sheet.paste(img, (x0 + j * (cell + gap), y0))

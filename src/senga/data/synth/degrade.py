@@ -32,7 +32,9 @@ def degrade(rgb: np.ndarray, rng: np.random.Generator, cfg: SynthConfig) -> np.n
     if u[1] < cfg.resample_prob:
         h, w = out.shape[:2]
         small = cv2.resize(out, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
-        out = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR if u[1] < cfg.resample_prob / 2 else cv2.INTER_CUBIC)
+        out = cv2.resize(
+            small, (w, h), interpolation=cv2.INTER_LINEAR if u[1] < cfg.resample_prob / 2 else cv2.INTER_CUBIC
+        )
     if u[2] < cfg.noise_prob:
         noise = rng.normal(0.0, noise_sigma, size=out.shape).astype(np.float32)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)

@@ -34,8 +34,11 @@ def pick_eye_kind(ctx: Ctx) -> str:
     return EYE_KINDS[int(ctx.rng.choice(len(EYE_KINDS), p=np.asarray(w) / sum(w)))]
 
 
-def eyes(ctx: Ctx, face: Mask | None) -> None:
-    """Both eyes (and brows) of a face whose center is the figure origin."""
+def eyes(ctx: Ctx, face: Mask | None) -> tuple[list[float], float, float]:
+    """Both eyes (and brows) of a face whose center is the figure origin.
+
+    Returns the eye centres' x, their y and the eye width (figure units), for glasses.
+    """
     rng = ctx.rng
     kind = pick_eye_kind(ctx)
     ex = rng.uniform(0.34, 0.48)
@@ -43,10 +46,12 @@ def eyes(ctx: Ctx, face: Mask | None) -> None:
     gaze = np.array([rng.uniform(-0.25, 0.25), rng.uniform(-0.15, 0.2)])
     w = rng.uniform(0.28, 0.42)
     h = w * rng.uniform(0.95, 1.45)
+    centers = []
     for side in (-1, 1):
         far = (side > 0) == (ctx.yaw > 0)
         squeeze = 1.0 - 0.3 * abs(ctx.yaw) if far else 1.0
         cx = side * ex * (1 - 0.25 * abs(ctx.yaw)) + 0.3 * ctx.yaw
+        centers.append(cx)
         if kind == "anime":
             _anime_eye(ctx, side, cx, ey, w * squeeze, h, gaze)
         elif kind == "dot":
@@ -59,21 +64,56 @@ def eyes(ctx: Ctx, face: Mask | None) -> None:
             _angry_eye(ctx, side, cx, ey + 0.05, w * 1.05 * squeeze, h * 0.65)
         if kind in ("anime", "dot", "round", "angry") and rng.random() < 0.75:
             _brow(ctx, side, cx, ey - h * 0.85 - 0.05, w, angry=kind == "angry")
+    return centers, ey, w
+
+
+def glasses(ctx: Ctx, centers: list[float], ey: float, w: float) -> None:
+    """Round or square glasses over the eyes: rims and bridge are lines; lenses a faint tint."""
+    P, rng = ctx.P, ctx.rng
+    rx, ry = w * rng.uniform(0.75, 0.95), w * rng.uniform(0.6, 0.8)
+    square = rng.random() < 0.4
+    pen = P.pen(rng.uniform(0.6, 1.0), detail=True)
+    rims = []
+    for cx in centers:
+        if square:
+            rim = shapes.smooth_closed(
+                [(cx - rx, ey - ry), (cx + rx, ey - ry), (cx + rx, ey + ry), (cx - rx, ey + ry)], step=0.01
+            )
+        else:
+            rim = shapes.ellipse(cx, ey, rx, ry, n=64)
+        if rng.random() < 0.5 and not ctx.style.line_only:
+            P.soft_patch(ctx.px(rim), fills.hsv(0.55, 0.3, 1.0), None, blur=0.0, opacity=0.25)
+        rims.append(ctx.px(np.concatenate([rim, rim[:2]])))
+    inner = sorted(centers)
+    bridge = np.array(
+        [
+            (inner[0] + rx * 0.95, ey - ry * 0.2),
+            (0.5 * (inner[0] + inner[1]), ey - ry * 0.4),
+            (inner[1] - rx * 0.95, ey - ry * 0.2),
+        ]
+    )
+    P.lines(rims + [ctx.px(bridge)], pen, taper=(False, False))
 
 
 def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, gaze: np.ndarray) -> None:
     P, rng, pal = ctx.P, ctx.rng, ctx.pal
     white = _place(shapes.eye_white(w, h, rng), side, cx, cy)
-    m_white = P.region(ctx.px(white), np.array([0.99, 0.99, 1.0], np.float32), outline=False, shade=False, tone=False, gradient=False)
+    m_white = P.region(
+        ctx.px(white), np.array([0.99, 0.99, 1.0], np.float32), outline=False, shade=False, tone=False, gradient=False
+    )
     if m_white is None:
         return
     if not ctx.style.line_only:
-        fills.cel_shade(P.canvas, m_white, np.ones(3, np.float32), (0.0, 1.0), 0.18 * h * ctx.unit, ctx.style.shadow_tint, 0.4)
+        fills.cel_shade(
+            P.canvas, m_white, np.ones(3, np.float32), (0.0, 1.0), 0.18 * h * ctx.unit, ctx.style.shadow_tint, 0.4
+        )
     icx, icy = gaze[0] * w * 0.5, 0.06 * h + gaze[1] * h * 0.2
     iris = _place(shapes.ellipse(icx, icy, 0.34 * w, 0.45 * h), side, cx, cy)
     eye_col = P.color(pal.eye)
     dark = fills.shadow_of(eye_col, np.array([0.3, 0.3, 0.45], np.float32), 0.8)
-    m_iris = P.region(ctx.px(iris), eye_col, outline=rng.random() < 0.5, lw=0.5, shade=False, tone=False, gradient=False, clip=m_white)
+    m_iris = P.region(
+        ctx.px(iris), eye_col, outline=rng.random() < 0.5, lw=0.5, shade=False, tone=False, gradient=False, clip=m_white
+    )
     if m_iris is not None and not ctx.style.line_only:
         grad = fills.linear_gradient(m_iris, dark, fills.light_of(eye_col, 0.25), np.pi / 2 + rng.normal(0, 0.1))
         P.canvas.paint(Mask(m_iris.roi, m_iris.alpha * np.float32(0.85)), grad, occlude=False)
@@ -92,7 +132,9 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
     P.lines([ctx.px(lid)], pen, taper=(True, rng.random() < 0.5))
     if rng.random() < 0.6:
         tip = lid[-1]
-        flick = np.array([tip, tip + np.array([0.12 * w * side, -0.1 * h]), tip + np.array([0.2 * w * side, -0.14 * h])])
+        flick = np.array(
+            [tip, tip + np.array([0.12 * w * side, -0.1 * h]), tip + np.array([0.2 * w * side, -0.14 * h])]
+        )
         P.lines([ctx.px(flick)], pen.but(width=lash_w * 0.6))
     low = _place(shapes.lower_lid(w, h), side, cx, cy)
     P.lines([ctx.px(low)], P.pen(0.6, base=pal.skin, detail=True))
@@ -137,7 +179,14 @@ def _angry_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float) ->
         hr = 0.1 * w
         P.punch(ctx.px(_place(shapes.ellipse(-0.05 * w, 0.15 * h, hr, hr), side, cx, cy)))
     else:
-        m = P.region(ctx.px(_place(shape, side, cx, cy)), np.ones(3, np.float32), outline=True, shade=False, tone=False, gradient=False)
+        m = P.region(
+            ctx.px(_place(shape, side, cx, cy)),
+            np.ones(3, np.float32),
+            outline=True,
+            shade=False,
+            tone=False,
+            gradient=False,
+        )
         pupil = shapes.ellipse(-0.1 * w, 0.2 * h, 0.18 * w, 0.28 * h)
         P.ink_shape(ctx.px(_place(pupil, side, cx, cy)), clip=m)
     ext = np.array([(-0.6 * w, -slope * 1.3), (0.6 * w, slope * 1.3)])
@@ -199,7 +248,16 @@ def mouth(ctx: Ctx, animal: bool, y: float) -> None:
         m = P.region(ctx.px(poly), pal.mouth, lw=0.8, shade=False, tone=False, gradient=False)
         if m is not None:
             tongue = shapes.ellipse(x + 0.1 * mw, y + d * (0.85 if smile else 0.9), mw * 0.6, d * 0.4)
-            P.region(ctx.px(tongue), np.array([0.95, 0.5, 0.55], np.float32), outline=rng.random() < 0.5, lw=0.5, shade=False, tone=False, gradient=False, clip=m)
+            P.region(
+                ctx.px(tongue),
+                np.array([0.95, 0.5, 0.55], np.float32),
+                outline=rng.random() < 0.5,
+                lw=0.5,
+                shade=False,
+                tone=False,
+                gradient=False,
+                clip=m,
+            )
 
 
 def blush(ctx: Ctx, face: Mask | None, y: float) -> None:

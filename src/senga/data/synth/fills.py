@@ -47,7 +47,11 @@ def skin(rng: np.random.Generator) -> RGB:
 def hair(rng: np.random.Generator, dark: bool) -> RGB:
     """A hair color; ``dark`` gives black/dark-brown/navy (a large dark fill that is not line)."""
     if dark:
-        return hsv(rng.choice([0.05, 0.08, 0.62, 0.72, 0.0]) + rng.normal(0, 0.02), rng.uniform(0.15, 0.6), rng.uniform(0.1, 0.3))
+        return hsv(
+            rng.choice([0.05, 0.08, 0.62, 0.72, 0.0]) + rng.normal(0, 0.02),
+            rng.uniform(0.15, 0.6),
+            rng.uniform(0.1, 0.3),
+        )
     kind = rng.integers(0, 5)
     if kind == 0:  # blonde / orange
         return hsv(rng.uniform(0.06, 0.14), rng.uniform(0.35, 0.75), rng.uniform(0.8, 1.0))
@@ -134,7 +138,9 @@ def cel_shade(
     canvas.multiply(Mask(mask.roi, a), factor)
 
 
-def rim_light(canvas: Canvas, mask: Mask, base: RGB, light: tuple[float, float], width_px: float, amount: float) -> None:
+def rim_light(
+    canvas: Canvas, mask: Mask, base: RGB, light: tuple[float, float], width_px: float, amount: float
+) -> None:
     """A thin lighter band on the side of a region facing the light (hard-edged highlight)."""
     a = crescent(mask, -light[0] * width_px, -light[1] * width_px)
     canvas.paint(Mask(mask.roi, a * 0.9), light_of(base, amount), occlude=False)
@@ -158,7 +164,9 @@ def linear_gradient(mask: Mask, c0: RGB, c1: RGB, angle: float) -> np.ndarray:
     return c0 + (c1 - c0) * t[..., None]
 
 
-def soft_spot(canvas: Canvas, mask: Mask, center: tuple[float, float], radius: float, color: RGB, opacity: float) -> None:
+def soft_spot(
+    canvas: Canvas, mask: Mask, center: tuple[float, float], radius: float, color: RGB, opacity: float
+) -> None:
     """A blurred round patch of ``color`` inside ``mask`` (blush, glow, airbrush highlight)."""
     ys = np.arange(mask.roi.y0, mask.roi.y1, dtype=np.float32)[:, None] + 0.5
     xs = np.arange(mask.roi.x0, mask.roi.x1, dtype=np.float32)[None, :] + 0.5

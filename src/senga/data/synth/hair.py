@@ -15,7 +15,9 @@ from senga.data.synth.geometry import bezier_chain
 from senga.data.synth.raster import Mask
 
 
-def _arc(volume: float, a_right: float, a_left: float, rng: np.random.Generator, n: int = 16, cx: float = 0.0) -> np.ndarray:
+def _arc(
+    volume: float, a_right: float, a_left: float, rng: np.random.Generator, n: int = 16, cx: float = 0.0
+) -> np.ndarray:
     """Points on the skull arc from the right side over the top to the left side."""
     t = np.linspace(a_right, -np.pi - a_left, n)
     r = volume * (1 + 0.03 * np.sin(3 * t + rng.uniform(0, 6)))
@@ -23,23 +25,41 @@ def _arc(volume: float, a_right: float, a_left: float, rng: np.random.Generator,
 
 
 def back_hair(ctx: Ctx, length: float) -> Mask | None:
-    """The hair mass behind the head (drawn before the face); ``length`` is its bottom y."""
+    """The hair mass behind the head (drawn before the face); ``length`` is its bottom y.
+
+    Outline: the skull arc (right side over the top to the left), down the left
+    side, a bottom edge of strand tips from left to right, up the right side.
+    """
     rng = ctx.rng
     vol = rng.uniform(1.1, 1.25)
-    arc = _arc(vol, 0.15, 0.15, rng, cx=0.1 * ctx.yaw)
-    width = vol * rng.uniform(0.95, 1.25) if length > 1.2 else vol * 0.98
-    right_side = np.array([(width, length * 0.6 + 0.2)])
+    cx = 0.1 * ctx.yaw
+    arc = _arc(vol, 0.15, 0.15, rng, cx=cx)
+    side = vol * rng.uniform(1.0, 1.12)
+    low = vol * rng.uniform(0.7, 1.0) if length > 1.2 else vol * 0.95
+    mid_y = 0.5 * (arc[0, 1] + length)
     n_tips = int(rng.integers(3, 7))
-    xs = np.linspace(width, -width, 2 * n_tips + 1)
-    ys = np.where(np.arange(2 * n_tips + 1) % 2 == 1, length, length - rng.uniform(0.15, 0.4) * max(length, 1.0) * 0.5)
-    ys = ys + rng.normal(0, 0.05, len(ys))
+    xs = np.linspace(-low, low, 2 * n_tips + 1) + cx
+    depth = rng.uniform(0.1, 0.3) * max(length - mid_y, 0.3)
+    ys = np.where(np.arange(2 * n_tips + 1) % 2 == 1, length, length - depth) + rng.normal(0, 0.04, len(xs))
     bottom = np.stack([xs, ys], axis=1)
-    left_side = np.array([(-width, length * 0.6 + 0.2)])
-    anchors = np.concatenate([arc, right_side, bottom, left_side])
-    bul = np.concatenate([np.zeros(len(arc) - 1), [0.1, -0.05], rng.uniform(-0.2, 0.2, len(bottom) - 1), [-0.05, 0.1]])
+    anchors = np.concatenate([arc, [(cx - side, mid_y)], bottom, [(cx + side, mid_y)]])
+    bul = np.concatenate([np.zeros(len(arc) - 1), [0.08, 0.05], rng.uniform(-0.2, 0.2, len(bottom) - 1), [0.05, 0.08]])
     poly = bezier_chain(anchors, bul, closed=True, step=0.03)
     col = fills.shadow_of(ctx.pal.hair, ctx.style.shadow_tint, 0.25)
-    return ctx.P.region(ctx.px(poly), col)
+    m = ctx.P.region(ctx.px(poly), col, clumps=True)
+    if m is not None and length > 1.2:
+        lines = []
+        for x in rng.uniform(-low, low, int(rng.integers(1, 5))) + cx:
+            y0 = rng.uniform(mid_y - 0.3, mid_y + 0.3)
+            lines.append(
+                ctx.px(
+                    np.array(
+                        [(x * 1.1, y0), (x * 1.05 + rng.normal(0, 0.05), (y0 + length) / 2), (x, length - depth * 0.5)]
+                    )
+                )
+            )
+        ctx.P.lines(lines, ctx.P.pen(0.6, base=col, detail=True), clip=m)
+    return m
 
 
 BANGS_KINDS = ("zigzag", "swept", "parted", "blunt", "spiky")
@@ -76,7 +96,11 @@ def _bangs_edge(rng: np.random.Generator, kind: str, cx: float, span: float) -> 
             d = lean if kind != "parted" else 0.15 * np.sign(x - part)
             pts.append((x + d + rng.normal(0, 0.03), y))
         else:  # notch
-            y = notch_y + rng.normal(0, 0.05 if kind != "blunt" else 0.015) + (0.25 if kind != "blunt" else 0.1) * abs(x - cx) ** 2
+            y = (
+                notch_y
+                + rng.normal(0, 0.05 if kind != "blunt" else 0.015)
+                + (0.25 if kind != "blunt" else 0.1) * abs(x - cx) ** 2
+            )
             if kind == "parted" and abs(x - part) < span / n_tips:
                 y = -0.85
             pts.append((x + rng.normal(0, 0.02), y))
@@ -110,12 +134,19 @@ def bangs(ctx: Ctx) -> Mask | None:
     if kind == "spiky":
         spacing = rng.uniform(0.25, 0.4)
         fn = lambda p: np.clip((-p[:, 1] - 0.2) * 2.0, 0, 1)  # noqa: E731
-        poly = shapes.spiky(poly, rng, rng.uniform(0.15, 0.35), spacing, shapes.spike_weights(poly, spacing, fn), lean=0.5)
+        poly = shapes.spiky(
+            poly, rng, rng.uniform(0.15, 0.35), spacing, shapes.spike_weights(poly, spacing, fn), lean=0.5
+        )
     elif rng.random() < 0.4:
         top = np.array([rng.uniform(-0.2, 0.2) + cx + 0.3 * sgn, -vol - rng.uniform(0.35, 0.55)])
-        ahoge = bezier_chain(np.array([(-0.06 + cx, -vol + 0.05), top, (0.06 + cx, -vol + 0.05)]), np.array([0.2, 0.2, 0.0]), closed=True, step=0.02)
+        ahoge = bezier_chain(
+            np.array([(-0.06 + cx, -vol + 0.05), top, (0.06 + cx, -vol + 0.05)]),
+            np.array([0.2, 0.2, 0.0]),
+            closed=True,
+            step=0.02,
+        )
         P.region(ctx.px(ahoge), ctx.pal.hair, lw=0.8, tone=False)
-    mask = P.region(ctx.px(poly), ctx.pal.hair)
+    mask = P.region(ctx.px(poly), ctx.pal.hair, clumps=True)
     if mask is None:
         return None
     _strand_lines(ctx, edge_a[0::2], cx, vol, mask)

@@ -19,12 +19,17 @@ import numpy as np
 
 from senga.data.synth import fills
 from senga.data.synth.canvas import Canvas
-from senga.data.synth.geometry import resample
+from senga.data.synth.geometry import bezier_chain, resample
 from senga.data.synth.raster import Mask, polygon_mask
 from senga.data.synth.strokes import Pen, draw_strokes, hatch_paths, outline_pieces, sketch_double
 from senga.data.synth.style import Style
 
 WHITE = np.ones(3, dtype=np.float32)
+
+
+def _luma(c: np.ndarray) -> float:
+    """Rec. 601 luma of an RGB color in [0, 1]."""
+    return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
 
 
 class Painter:
@@ -55,13 +60,17 @@ class Painter:
         """A pen for an outline (``detail=False``) or an interior line, ``lw`` x the image's weight."""
         st = self.style
         width = st.outline_width * lw * (st.detail_ratio if detail else 1.0)
-        width = float(max(width * self.rng.uniform(0.85, 1.15), 0.35))
+        width = float(np.clip(width * self.rng.uniform(0.85, 1.15), 0.35, st.max_width))
         darkness = st.darkness * (1.0 if self.rng.random() < 0.7 else self.rng.uniform(0.8, 1.0))
         if self.rng.random() < st.faint_prob:
             darkness = float(self.rng.uniform(0.15, 0.5))
         color = None
         if st.trace and base is not None and self.rng.random() < st.trace_share:
             color = self.trace_color(base)
+        elif detail and base is not None and _luma(base) < 0.3 and self.rng.random() < 0.8:
+            # lines inside a dark fill: artists lighten them, else they would vanish
+            light = fills.light_of(self.color(base), float(self.rng.uniform(0.2, 0.5)))
+            color = (float(light[0]), float(light[1]), float(light[2]))
         return Pen(
             width=width,
             darkness=float(darkness),
@@ -97,9 +106,16 @@ class Painter:
             pens.append(pen.but(taper_start=f if taper[0] else 0.0, taper_end=f if taper[1] else 0.0))
         draw_strokes(self.canvas, paths, pen, self.rng, clip=clip, smooth=smooth, pens=pens)
         if self.style.sketchy:
-            doubled = [sketch_double(p, self.rng, pen.width * self.rng.uniform(0.6, 1.8) + 0.5) for p in paths if self.rng.random() < 0.5]
+            doubled = [
+                sketch_double(p, self.rng, pen.width * self.rng.uniform(0.6, 1.8) + 0.5)
+                for p in paths
+                if self.rng.random() < 0.5
+            ]
             if doubled:
-                ghost = pen.but(darkness=pen.darkness * float(self.rng.uniform(0.35, 0.8)), width=pen.width * float(self.rng.uniform(0.5, 0.9)))
+                ghost = pen.but(
+                    darkness=pen.darkness * float(self.rng.uniform(0.35, 0.8)),
+                    width=pen.width * float(self.rng.uniform(0.5, 0.9)),
+                )
                 draw_strokes(self.canvas, doubled, ghost, self.rng, clip=clip, smooth=True)
 
     def outline(self, poly: np.ndarray, pen: Pen, breaks: int | None = None) -> None:
@@ -107,7 +123,10 @@ class Painter:
         st = self.style
         if breaks is None:
             breaks = int(self.rng.integers(0, 2 if st.thick else 4))
-        pieces = outline_pieces(poly, self.rng, breaks, overlap=max(2.0, 2.5 * pen.width))
+        overlap = max(2.0, 2.5 * pen.width)
+        if not st.thick and self.rng.random() < 0.3:
+            overlap = -float(self.rng.uniform(0.5, 2.5)) * max(pen.width, 1.0)  # small gaps between strokes
+        pieces = outline_pieces(poly, self.rng, breaks, overlap=overlap)
         paths, pens = [], []
         for pts, t0, t1 in pieces:
             if st.sketchy:
@@ -138,6 +157,7 @@ class Painter:
         holes: list[np.ndarray] | None = None,
         clip: Mask | None = None,
         pattern: bool = False,
+        clumps: bool = False,
     ) -> Mask | None:
         """Paint a closed region (occluding what is beneath), shade it and ink its outline.
 
@@ -151,6 +171,7 @@ class Painter:
             clip: keep the region inside this mask (an iris inside the eye white);
                 a clipped region's outline is clipped too.
             pattern: allow a clothing fill pattern (stripes, dots, plaid).
+            clumps: allow lineless hair / fur clump shapes in shadow or light tones.
 
         Returns:
             The region's mask (for clipping interior lines), or None if off-canvas.
@@ -169,7 +190,11 @@ class Painter:
         else:
             paint_col: np.ndarray = col
             if gradient and self.rng.random() < st.gradient_prob:
-                other = fills.shadow_of(col, st.shadow_tint, self.rng.uniform(0.2, 0.5)) if self.rng.random() < 0.6 else fills.light_of(col, 0.35)
+                other = (
+                    fills.shadow_of(col, st.shadow_tint, self.rng.uniform(0.2, 0.5))
+                    if self.rng.random() < 0.6
+                    else fills.light_of(col, 0.35)
+                )
                 ang = float(np.arctan2(-st.light[1], -st.light[0]) + self.rng.normal(0, 0.4))
                 paint_col = fills.linear_gradient(mask, col, other, ang)
             if st.watercolor:
@@ -183,15 +208,25 @@ class Painter:
                 self.cloth_pattern(mask, col)
             if shade:
                 self.shade(mask, col)
+            if clumps and st.shading != "flat" and self.rng.random() < 0.4:
+                self.clumps(mask, col)
             if tone:
                 self.maybe_tone(mask, col)
         if outline and self.rng.random() < st.lineless_prob:
             outline = False
         if outline:
             if clip is None:
-                self.outline(poly, self.pen(lw, base=col))
+                # bigger shapes get heavier outlines (silhouettes), small details lighter ones
+                ext = float(np.sqrt(mask.alpha.shape[0] * mask.alpha.shape[1])) / min(c.height, c.width)
+                self.outline(poly, self.pen(lw * float(np.clip(0.8 + 0.7 * ext, 0.8, 1.25)), base=col))
             else:
-                self.lines([np.concatenate([poly, poly[:1]])], self.pen(lw, base=col, detail=True), clip=clip, taper=(False, False), smooth=False)
+                self.lines(
+                    [np.concatenate([poly, poly[:1]])],
+                    self.pen(lw, base=col, detail=True),
+                    clip=clip,
+                    taper=(False, False),
+                    smooth=False,
+                )
         return mask
 
     def cloth_pattern(self, mask: Mask, col: np.ndarray) -> None:
@@ -200,7 +235,11 @@ class Painter:
         kind = ("stripes", "dots", "plaid")[int(rng.integers(3))]
         period = float(rng.uniform(8.0, 28.0) * max(self.style.scale, 0.4))
         angle = float(rng.choice([0.0, np.pi / 2, np.pi / 4, rng.uniform(0, np.pi)]))
-        other = fills.light_of(col, rng.uniform(0.3, 0.8)) if rng.random() < 0.5 else fills.shadow_of(col, self.style.shadow_tint, rng.uniform(0.3, 0.7))
+        other = (
+            fills.light_of(col, rng.uniform(0.3, 0.8))
+            if rng.random() < 0.5
+            else fills.shadow_of(col, self.style.shadow_tint, rng.uniform(0.3, 0.7))
+        )
         if rng.random() < 0.3:
             other = self.color(fills.vivid(rng))
         if kind == "dots":
@@ -211,6 +250,30 @@ class Painter:
                 cross = fills.tone_pattern(mask, "lines", period, angle + np.pi / 2, float(rng.uniform(0.15, 0.45)))
                 pat = np.maximum(pat * 0.8, cross * 0.6)
         self.canvas.paint(Mask(mask.roi, pat * mask.alpha), other, occlude=False)
+
+    def clumps(self, mask: Mask, col: np.ndarray) -> None:
+        """Lineless leaf-shaped tone patches inside hair or fur (hard color edges that are not lines)."""
+        rng = self.rng
+        r = mask.roi
+        ext = float(min(r.y1 - r.y0, r.x1 - r.x0))
+        dark = rng.random() < 0.6
+        tone = (
+            fills.shadow_of(col, self.style.shadow_tint, float(rng.uniform(0.2, 0.45)))
+            if dark
+            else fills.light_of(col, float(rng.uniform(0.15, 0.35)))
+        )
+        for _ in range(int(rng.integers(3, 9))):
+            c = np.array([rng.uniform(r.x0, r.x1), rng.uniform(r.y0, r.y1)])
+            ang = float(rng.uniform(0.3, 2.8))
+            d = np.array([np.cos(ang), np.sin(ang)])
+            n = np.array([-d[1], d[0]])
+            ln = ext * float(rng.uniform(0.12, 0.35))
+            wd = ln * float(rng.uniform(0.12, 0.3))
+            leaf = np.array(
+                [c - d * ln / 2, c + n * wd - d * ln * 0.1, c + d * ln / 2, c - n * wd * 0.6 + d * ln * 0.05]
+            )
+            poly = bezier_chain(leaf, np.array([0.15, 0.15, 0.15, 0.15]), closed=True, step=1.5)
+            self.soft_patch(poly, tone, mask, blur=0.0, opacity=float(rng.uniform(0.6, 1.0)), raw=True)
 
     def shade(self, mask: Mask, col: np.ndarray) -> None:
         """Shadows and highlights on a painted region, per the style."""
@@ -226,11 +289,15 @@ class Painter:
             if self.rng.random() < 0.3:
                 fills.cel_shade(self.canvas, mask, col, st.light, depth * 0.35, st.shadow_tint, strength * 0.6)
         else:
-            fills.cel_shade(self.canvas, mask, col, st.light, depth * 1.3, st.shadow_tint, strength, soft=max(depth * 0.5, 1.0))
+            fills.cel_shade(
+                self.canvas, mask, col, st.light, depth * 1.3, st.shadow_tint, strength, soft=max(depth * 0.5, 1.0)
+            )
         if st.soft_extra:
             fills.edge_darken(self.canvas, mask, ext * 0.08, float(self.rng.uniform(0.15, 0.4)), st.shadow_tint)
         if st.highlight and self.rng.random() < 0.5:
-            fills.rim_light(self.canvas, mask, col, st.light, max(depth * 0.25, 1.0), float(self.rng.uniform(0.25, 0.6)))
+            fills.rim_light(
+                self.canvas, mask, col, st.light, max(depth * 0.25, 1.0), float(self.rng.uniform(0.25, 0.6))
+            )
         if st.hatching and self.rng.random() < 0.25 and ext > 12:
             self.hatch(mask, col, ext)
 
@@ -267,7 +334,11 @@ class Painter:
 
     # -- solid ink -------------------------------------------------------------
     def ink_shape(
-        self, poly: np.ndarray, base: np.ndarray | None = None, holes: list[np.ndarray] | None = None, clip: Mask | None = None
+        self,
+        poly: np.ndarray,
+        base: np.ndarray | None = None,
+        holes: list[np.ndarray] | None = None,
+        clip: Mask | None = None,
     ) -> Mask | None:
         """A solid dark shape that belongs to the line art (pupil, lash, eyebrow, nose): filled ink."""
         c = self.canvas
@@ -278,7 +349,7 @@ class Painter:
         if clip is not None:
             mask = Mask(mask.roi, mask.alpha * clip.crop(mask.roi))
         pen = self.pen(1.0, base=base)
-        darkness = max(pen.darkness, 0.6) if self.rng.random() < 0.9 else pen.darkness
+        darkness = self.style.darkness if self.rng.random() < 0.9 else pen.darkness  # solid shapes are rarely faint
         c.add_ink(mask.roi, mask.alpha * np.float32(darkness), pen.color)
         return mask
 
@@ -290,8 +361,19 @@ class Painter:
             return
         c.paint(mask, WHITE if self.style.line_only else self.color(color))
 
-    def soft_patch(self, poly: np.ndarray, color: np.ndarray, clip: Mask | None, blur: float, opacity: float = 1.0) -> None:
-        """A lineless, optionally blurred patch (muzzle, belly, blush) inside ``clip``."""
+    def soft_patch(
+        self,
+        poly: np.ndarray,
+        color: np.ndarray,
+        clip: Mask | None,
+        blur: float,
+        opacity: float = 1.0,
+        raw: bool = False,
+    ) -> None:
+        """A lineless, optionally blurred patch (muzzle, belly, blush) inside ``clip``.
+
+        ``raw``: ``color`` is already as shown (no monochrome conversion).
+        """
         c = self.canvas
         if self.style.line_only:
             return
@@ -301,7 +383,7 @@ class Painter:
         a = cv2.GaussianBlur(mask.alpha, (0, 0), blur) if blur > 0.3 else mask.alpha
         if clip is not None:
             a = a * clip.crop(mask.roi)
-        c.paint(Mask(mask.roi, a * np.float32(opacity)), self.color(color), occlude=False)
+        c.paint(Mask(mask.roi, a * np.float32(opacity)), color if raw else self.color(color), occlude=False)
 
     def dense(self, pts: np.ndarray, step: float = 2.0) -> np.ndarray:
         """Evenly resampled closed polygon (step in px)."""

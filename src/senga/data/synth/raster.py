@@ -105,15 +105,19 @@ def coverage(
 
 def _inset(poly: np.ndarray, d: float) -> np.ndarray:
     """Move every vertex of a closed polygon ``d`` px inward (miter offset, capped at 2 d)."""
-    nxt = np.roll(poly, -1, axis=0) - poly
-    ln = np.sqrt((nxt * nxt).sum(axis=1, keepdims=True))
-    t = nxt / np.maximum(ln, 1e-12)
+    nxt = np.empty_like(poly)
+    nxt[:-1] = poly[1:]
+    nxt[-1] = poly[0]
+    e = nxt - poly
+    ln = np.sqrt((e * e).sum(axis=1, keepdims=True))
+    t = e / np.maximum(ln, 1e-12)
     n_edge = np.stack([-t[:, 1], t[:, 0]], axis=1)  # left normal of edge i -> i+1
-    n_vert = n_edge + np.roll(n_edge, 1, axis=0)
+    n_vert = n_edge.copy()
+    n_vert[1:] += n_edge[:-1]
+    n_vert[0] += n_edge[-1]
     nn = (n_vert * n_vert).sum(axis=1, keepdims=True)
-    n_vert = n_vert * (2.0 / np.maximum(nn, 0.25))  # miter: n / cos^2-ish, capped
-    x, y = poly[:, 0], poly[:, 1]
-    area = float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+    n_vert *= 2.0 / np.maximum(nn, 0.25)  # miter: n / cos^2-ish, capped
+    area = float((poly[:, 0] * nxt[:, 1] - nxt[:, 0] * poly[:, 1]).sum())
     sign = 1.0 if area > 0 else -1.0  # clockwise on screen (y down): left normal points inward
     return poly + n_vert * (sign * d)
 
@@ -154,7 +158,9 @@ class Mask:
         return out
 
 
-def polygon_mask(polys: list[np.ndarray], height: int, width: int, ss: int = 2, pad: float = 2.0, even_odd: bool = False) -> Mask | None:
+def polygon_mask(
+    polys: list[np.ndarray], height: int, width: int, ss: int = 2, pad: float = 2.0, even_odd: bool = False
+) -> Mask | None:
     """Soft mask of a region (union of ``polys``, or even-odd with holes); None if off-canvas."""
     roi = roi_around(polys, pad, height, width)
     if roi is None:

@@ -43,4 +43,10 @@ def draw_scene(painter: Painter, rng: np.random.Generator) -> None:
     draw_character(painter, aff, rng, st.framing)
     if st.props:
         center = aff.point(0.0, 0.0)
-        props.scatter_marks(painter, center, aff.scale * rng.uniform(1.4, 1.9), aff.scale * rng.uniform(0.18, 0.32), int(rng.integers(1, 4)))
+        props.scatter_marks(
+            painter,
+            center,
+            aff.scale * rng.uniform(1.4, 1.9),
+            aff.scale * rng.uniform(0.18, 0.32),
+            int(rng.integers(1, 4)),
+        )

@@ -10,6 +10,8 @@ lineless patch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from senga.data.synth.geometry import bezier_chain, catmull_rom, normals, resample, signed_area
@@ -86,7 +88,7 @@ def spiky(
     return bezier_chain(pts, bulge, closed=True, step=spacing / 6)
 
 
-def spike_weights(poly: np.ndarray, spacing: float, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+def spike_weights(poly: np.ndarray, spacing: float, fn: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Weights for :func:`spiky`: ``fn(points) -> (M,)`` evaluated on the resampled base points."""
     base = resample(poly, spacing, closed=True)
     return np.clip(fn(base), 0.0, 1.0)
@@ -97,8 +99,16 @@ def capsule(path: np.ndarray, widths: np.ndarray | float, step: float = STEP) ->
 
     Ends are rounded. ``path`` is smoothed with a spline first.
     """
-    p = catmull_rom(np.asarray(path, dtype=np.float64), step=step) if len(path) > 2 else resample(np.asarray(path, float), step)
-    w = np.broadcast_to(np.asarray(widths, dtype=np.float64), (len(path),)) if np.ndim(widths) else np.full(len(path), float(widths))
+    p = (
+        catmull_rom(np.asarray(path, dtype=np.float64), step=step)
+        if len(path) > 2
+        else resample(np.asarray(path, float), step)
+    )
+    w = (
+        np.broadcast_to(np.asarray(widths, dtype=np.float64), (len(path),))
+        if np.ndim(widths)
+        else np.full(len(path), float(widths))
+    )
     wp = np.interp(np.linspace(0, 1, len(p)), np.linspace(0, 1, len(w)), w) * 0.5
     nrm = normals(p)
     left, right = p + nrm * wp[:, None], p - nrm * wp[:, None]
@@ -141,7 +151,16 @@ def human_head(rng: np.random.Generator, chibi: bool, yaw: float) -> np.ndarray:
 def animal_head(rng: np.random.Generator) -> np.ndarray:
     """A round animal head (fur spikes are added by the caller)."""
     rx, ry = rng.uniform(1.0, 1.15), rng.uniform(0.88, 1.0)
-    a = [(0, -ry), (0.75 * rx, -0.7 * ry), (rx, 0.0), (0.8 * rx, 0.62 * ry), (0, ry * 1.02), (-0.8 * rx, 0.62 * ry), (-rx, 0.0), (-0.75 * rx, -0.7 * ry)]
+    a = [
+        (0, -ry),
+        (0.75 * rx, -0.7 * ry),
+        (rx, 0.0),
+        (0.8 * rx, 0.62 * ry),
+        (0, ry * 1.02),
+        (-0.8 * rx, 0.62 * ry),
+        (-rx, 0.0),
+        (-0.75 * rx, -0.7 * ry),
+    ]
     return smooth_closed(np.asarray(a) + rng.normal(0, 0.015, (8, 2)))
 
 
@@ -155,7 +174,12 @@ def animal_ear(rng: np.random.Generator, side: int) -> tuple[np.ndarray, np.ndar
     h = rng.uniform(0.75, 1.25)
     tip = base_c + up * h + perp * rng.uniform(-0.15, 0.15)
     b0, b1 = base_c - perp * half_w, base_c + perp * half_w
-    ear = bezier_chain(np.array([b0, tip, b1, base_c - up * 0.3]), np.array([0.12 * side, 0.12 * side, -0.3, -0.3]) * -1, closed=True, step=STEP)
+    ear = bezier_chain(
+        np.array([b0, tip, b1, base_c - up * 0.3]),
+        np.array([0.12 * side, 0.12 * side, -0.3, -0.3]) * -1,
+        closed=True,
+        step=STEP,
+    )
     inner = bezier_chain(
         np.array([b0 * 0.35 + base_c * 0.65 + up * 0.1, base_c + up * h * 0.72, b1 * 0.35 + base_c * 0.65 + up * 0.1]),
         np.array([0.1, 0.1, -0.2]) * -side,
@@ -182,7 +206,9 @@ def eye_white(w: float, h: float, rng: np.random.Generator) -> np.ndarray:
 
 def upper_lid(w: float, h: float) -> np.ndarray:
     """Guide path of the upper lash line over :func:`eye_white`, inner corner to outer flick."""
-    return np.array([(-0.52 * w, 0.1 * h), (-0.3 * w, -0.45 * h), (0.1 * w, -0.54 * h), (0.45 * w, -0.32 * h), (0.6 * w, 0.05 * h)])
+    return np.array(
+        [(-0.52 * w, 0.1 * h), (-0.3 * w, -0.45 * h), (0.1 * w, -0.54 * h), (0.45 * w, -0.32 * h), (0.6 * w, 0.05 * h)]
+    )
 
 
 def lower_lid(w: float, h: float) -> np.ndarray:

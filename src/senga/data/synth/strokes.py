@@ -87,61 +87,48 @@ def _cap(center: np.ndarray, normal: np.ndarray, radius: float, forward: bool) -
 def stroke_shapes(path: np.ndarray, widths: np.ndarray) -> tuple[list[np.ndarray], np.ndarray | None]:
     """Polygons (and discs) whose union is a stroke of per-point ``widths`` along ``path``.
 
-    A smooth stroke is one outline polygon with round caps per run of the path
-    that turns less than about 150 degrees (so an outline cannot cross itself
-    and leave even-odd holes), joined by discs. Where the path bends tighter
-    than the half width, that run becomes a union of segment quads and discs.
+    The path is cut into runs that each turn less than about 150 degrees in
+    total and bend nowhere tighter than their half width, so the outline
+    polygon of a run (left offset, end cap, right offset reversed, start cap)
+    can neither cross itself nor fold over and leave even-odd holes. Runs are
+    joined by discs at the cuts (round joins).
     """
     half = 0.5 * widths
-    if len(path) < 2:
+    n = len(path)
+    if n < 2:
         return [], np.array([[path[0, 0], path[0, 1], half[0]]])
     ang = turning(path)
-    cum = np.cumsum(np.abs(ang))
-    run_id = np.floor(cum / 2.6).astype(int)
-    cuts = np.flatnonzero(np.diff(run_id)) + 1
-    bounds = [0, *cuts.tolist(), len(path) - 1]
-    polys: list[np.ndarray] = []
-    discs: list[np.ndarray] = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        if b <= a:
-            continue
-        p, h = path[a : b + 1], half[a : b + 1]
-        ps, ds = _run_shapes(p, h, cap_start=a == 0, cap_end=b == len(path) - 1)
-        polys += ps
-        if ds is not None:
-            discs.append(ds)
-    for c in bounds[1:-1]:
-        discs.append(np.array([[path[c, 0], path[c, 1], half[c]]]))
-    return polys, (np.concatenate(discs) if discs else None)
-
-
-def _run_shapes(path: np.ndarray, half: np.ndarray, cap_start: bool, cap_end: bool) -> tuple[list[np.ndarray], np.ndarray | None]:
-    """Shapes of one run of a stroke that turns by less than half a circle."""
-    if len(path) < 2:
-        return [], np.array([[path[0, 0], path[0, 1], half[0]]])
-    seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
-    ang = np.abs(turning(path))
-    local = np.minimum(np.concatenate([[np.inf], seg]), np.concatenate([seg, [np.inf]]))
-    curvature = ang / np.maximum(local, 1e-6)
-    if np.max(curvature * half) < 0.8:
-        nrm = normals(path)
-        left = path + nrm * half[:, None]
-        right = path - nrm * half[:, None]
-        poly = [left]
-        if cap_end and half[-1] > 0.2:
-            poly.append(_cap(path[-1], nrm[-1], half[-1], forward=True))
-        poly.append(right[::-1])
-        if cap_start and half[0] > 0.2:
-            poly.append(_cap(path[0], -nrm[0], half[0], forward=True))
-        return [np.concatenate(poly)], None
     d = np.diff(path, axis=0)
-    d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
-    nseg = np.stack([-d[:, 1], d[:, 0]], axis=1)
-    a, b = path[:-1], path[1:]
-    ha, hb = half[:-1, None], half[1:, None]
-    quads = np.stack([a + nseg * ha, b + nseg * hb, b - nseg * hb, a - nseg * ha], axis=1)
-    discs = np.concatenate([path, half[:, None]], axis=1)
-    return list(quads), discs
+    seg = np.sqrt((d * d).sum(axis=1))
+    local = np.minimum(np.concatenate([[np.inf], seg]), np.concatenate([seg, [np.inf]]))
+    sharp = np.abs(ang) * half >= 0.8 * local
+    run_id = np.floor(np.cumsum(np.abs(ang)) / 2.6).astype(int)
+    cut = np.zeros(n, dtype=bool)
+    cut[1:] = np.diff(run_id) != 0
+    cut |= sharp
+    cut[0] = cut[-1] = False
+    bounds = [0, *np.flatnonzero(cut).tolist(), n - 1]
+    polys: list[np.ndarray] = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b > a:
+            polys.append(_run_polygon(path[a : b + 1], half[a : b + 1], cap_start=a == 0, cap_end=b == n - 1))
+    inner = bounds[1:-1]
+    discs = np.concatenate([path[inner], half[inner, None]], axis=1) if inner else None
+    return polys, discs
+
+
+def _run_polygon(path: np.ndarray, half: np.ndarray, cap_start: bool, cap_end: bool) -> np.ndarray:
+    """Outline polygon of one smooth run: left offset, end cap, right offset reversed, start cap."""
+    nrm = normals(path)
+    left = path + nrm * half[:, None]
+    right = path - nrm * half[:, None]
+    poly = [left]
+    if cap_end and half[-1] > 0.2:
+        poly.append(_cap(path[-1], nrm[-1], half[-1], forward=True))
+    poly.append(right[::-1])
+    if cap_start and half[0] > 0.2:
+        poly.append(_cap(path[0], -nrm[0], half[0], forward=True))
+    return np.concatenate(poly)
 
 
 def prepare_path(points: np.ndarray, smooth: bool, width: float) -> np.ndarray:
@@ -250,7 +237,7 @@ def sketch_double(points: np.ndarray, rng: np.random.Generator, offset: float) -
     out = dense + normals(dense) * shift[:, None]
     lo = int(rng.integers(0, max(1, n // 8)))
     hi = n - int(rng.integers(0, max(1, n // 8)))
-    return out[lo:max(hi, lo + 2)]
+    return out[lo : max(hi, lo + 2)]
 
 
 def hatch_paths(
@@ -291,7 +278,7 @@ def outline_pieces(
 
     The outline is cut at sharp corners (turning more than ``corner`` radians:
     fur spikes, hair tips) and at ``breaks`` random places on smooth stretches,
-    where neighbouring strokes overlap by about ``overlap`` px.
+    where neighbouring strokes overlap by about ``overlap`` px (negative: a gap).
 
     Returns:
         ``(points, taper_start, taper_end)`` per stroke: a stroke end is
@@ -316,7 +303,8 @@ def outline_pieces(
     cuts = sorted(kinds)
     seg = np.linalg.norm(np.diff(np.concatenate([poly, poly[:1]]), axis=0), axis=1)
     step = max(float(np.median(seg)), 1e-3)
-    ov = max(1, int(round(overlap / step)))
+    ov = int(round(overlap / step))
+    ov = max(ov, 1) if overlap > 0 else ov
     out: list[tuple[np.ndarray, bool, bool]] = []
     for a, b in zip(cuts, cuts[1:] + [cuts[0] + n]):
         ka, kb = kinds[a], kinds[b % n]

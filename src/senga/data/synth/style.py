@@ -42,6 +42,7 @@ class Style:
     mono: bool
     line_only: bool
     outline_width: float  # px
+    max_width: float  # px, no stroke is wider
     detail_ratio: float  # interior line width / outline width
     darkness: float  # base ink darkness of lines
     faint_prob: float  # per group: faint (0.15-0.5) darkness
@@ -75,7 +76,9 @@ class Style:
 def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) -> Style:
     """Draw a :class:`Style` for a canvas whose shorter side is ``short_side`` px."""
     scale = short_side / 512.0
-    w = np.array([cfg.closeup_weight, cfg.bust_weight, cfg.chibi_weight, cfg.full_weight, cfg.objects_weight], dtype=np.float64)
+    w = np.array(
+        [cfg.closeup_weight, cfg.bust_weight, cfg.chibi_weight, cfg.full_weight, cfg.objects_weight], dtype=np.float64
+    )
     if w.sum() <= 0:
         raise ValueError("SynthConfig: framing weights must not all be zero")
     framing = FRAMINGS[int(rng.choice(len(FRAMINGS), p=w / w.sum()))]
@@ -103,9 +106,11 @@ def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) ->
     n = float(np.hypot(*light))
     light = (light[0] / n, light[1] / n)
     tint = np.array(
-        [rng.uniform(0.55, 0.85), rng.uniform(0.5, 0.8), rng.uniform(0.7, 1.0)]
-        if rng.random() < 0.6
-        else [rng.uniform(0.6, 0.9)] * 3,
+        (
+            [rng.uniform(0.55, 0.85), rng.uniform(0.5, 0.8), rng.uniform(0.7, 1.0)]
+            if rng.random() < 0.6
+            else [rng.uniform(0.6, 0.9)] * 3
+        ),
         dtype=np.float32,
     )
     taper_mult = rng.uniform(2.0, 8.0) if not thick else rng.uniform(0.0, 2.0)
@@ -115,6 +120,7 @@ def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) ->
         mono=mono,
         line_only=bool(rng.random() < cfg.line_only_prob),
         outline_width=width,
+        max_width=float(cfg.line_width_max * max(scale, 1.0)),
         detail_ratio=float(rng.uniform(0.75, 1.0) if thick else rng.uniform(0.4, 0.85)),
         darkness=darkness,
         faint_prob=cfg.faint_stroke_prob * (2.5 if sketchy else 1.0),

@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
+
 from senga.bench.backend import Backend, default_backend
 from senga.bench.claims import check_claims
 from senga.bench.evaluate import evaluate
@@ -103,8 +105,8 @@ class BenchConfig:
     synth_test_seed: int = SYNTH_TEST_SEED
     figure_rows: int = 2
     figure_cell: int = 256
-    tile: int = 512
-    overlap: int = 64
+    tile: int = DEFAULT_TILE  # same tiling as `senga extract`
+    overlap: int = DEFAULT_OVERLAP
     resume: bool = False
     save_predictions: bool = True
     progress: bool = True
@@ -119,8 +121,8 @@ class BenchConfig:
             raise ValueError(f"figure_rows must be >= 0, got {self.figure_rows}")
         if self.figure_cell < 4:
             raise ValueError(f"figure_cell must be >= 4 pixels, got {self.figure_cell}")
-        if self.tile < 16 or not 0 <= self.overlap < self.tile // 2:
-            raise ValueError(f"tile {self.tile} / overlap {self.overlap}: need tile >= 16 and 0 <= overlap < tile/2")
+        if self.tile < 16 or self.overlap < 0:
+            raise ValueError(f"tile {self.tile} / overlap {self.overlap}: need tile >= 16 and overlap >= 0")
         for ab in self.ablations:
             if ab not in ABLATIONS:
                 raise ValueError(f"--ablation: unknown ablation {ab!r} (valid: {', '.join(ABLATIONS)})")

@@ -50,6 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from senga.bench.runner import DEFAULT_CLASSICAL, DEFAULT_PRESETS
     from senga.bench.testsets import SYNTH_TEST_N, SYNTH_TEST_SEED, SYNTH_TEST_SIZE
     from senga.bench.variants import ABLATIONS
+    from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
 
     parser.add_argument("--train", action="append", default=[], metavar="SPEC",
                         help="training data spec (paired folder or synthetic stream); repeat to mix")
@@ -77,8 +78,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--synth-test-size", type=int, default=SYNTH_TEST_SIZE,
                         help=f"side of the synthetic test images (default {SYNTH_TEST_SIZE})")
     parser.add_argument("--figure-rows", type=int, default=2, help="images per test set in comparison.png")
-    parser.add_argument("--tile", type=int, default=512, help="inference tile size (default 512)")
-    parser.add_argument("--overlap", type=int, default=64, help="inference tile overlap (default 64)")
+    parser.add_argument("--tile", type=int, default=DEFAULT_TILE,
+                        help=f"inference tile core size, as senga extract (default {DEFAULT_TILE})")
+    parser.add_argument("--overlap", type=int, default=DEFAULT_OVERLAP,
+                        help=f"inference context per tile side, as senga extract (default {DEFAULT_OVERLAP})")
     parser.add_argument("--resume", action="store_true",
                         help="continue a killed bench in OUT: reuse finished runs, resume unfinished ones")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or log lines")

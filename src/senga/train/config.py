@@ -93,8 +93,8 @@ class TrainConfig:
     val_every: int = 1000  # steps between validations (also always at the last step)
     ckpt_every: int = 1000  # steps between last/ checkpoints (also always at the last step)
     sample_every: int = 1000  # steps between sample grids (also at the last step)
-    val_tile: int = 512  # tiled full-image inference for validation
-    val_overlap: int = 64
+    val_tile: int = 1024  # tiled full-image inference for validation (= senga extract's defaults)
+    val_overlap: int = 128
 
     # --- hardware ------------------------------------------------------------
     device: str = "auto"  # "auto" (CUDA when present), "cpu", "cuda", "cuda:1"

@@ -52,3 +52,16 @@ def test_failure_without_previous_file_leaves_nothing(tmp_path: Path) -> None:
             tmp.write_bytes(b"half")
             raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_gets_the_usual_file_mode_not_mkstemps_private_one(tmp_path):
+    """mkstemp creates 0600 files; an output must be readable like any file the user writes."""
+    import os
+
+    import numpy as np
+
+    from senga.io import atomic
+
+    target = tmp_path / "lines.png"
+    write_ink(target, np.zeros((2, 2), np.float32))
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~atomic._UMASK

@@ -54,9 +54,11 @@ def calibrated_generator(name: str = "senga-noattn", seed: int = 0) -> nn.Module
     """
     torch.manual_seed(seed)
     model = create_model(name)
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d) and m.out_channels > 1:
+    for name_, m in model.named_modules():
+        if isinstance(m, nn.Conv2d) and not name_.startswith("attention"):
             m.reset_parameters()
+            if m.out_channels == 1:  # the output conv: give the logits a spread of a few units
+                m.weight.data.mul_(8.0)
         if isinstance(m, nn.BatchNorm2d):
             m.momentum = None  # cumulative average
     model.train()

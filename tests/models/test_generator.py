@@ -31,11 +31,11 @@ DECODER = [
 
 def test_parameter_count_matches_the_layer_table() -> None:
     convs = sum(i * o * k * k for i, o, k, _ in ENCODER + RESIDUAL + DECODER)
-    e1_bias = 32  # the only U-Net conv without a following batch norm
-    bn_channels = (64 + 128 + 256) + 4 * 256 + (256 + 128 + 64 + 32 + 32 + 1)
+    conv_biases = 32 + 1  # e1 and d6: the U-Net convs without a following batch norm
+    bn_channels = (64 + 128 + 256) + 4 * 256 + (256 + 128 + 64 + 32 + 32)
     attention = 2 * (2 + 2) + (2 + 1)  # two (1x1 conv w+b) x 2 modules, fuse 2 w + 1 b
-    expected = convs + e1_bias + 2 * bn_channels + attention
-    assert expected == 4_232_936
+    expected = convs + conv_biases + 2 * bn_channels + attention
+    assert expected == 4_232_935
     assert count_parameters(create_model("senga")) == expected
     assert count_parameters(create_model("senga-noattn")) == expected - attention
 
@@ -73,11 +73,13 @@ def test_batch_norm_placement() -> None:
     model = create_model("senga")
     enc_norms = [isinstance(b.norm, nn.BatchNorm2d) for b in model.encoder]
     assert enc_norms == [False, True, True, True]  # "BN in encoder layers 2, 3, 4"
-    assert all(isinstance(b.norm, nn.BatchNorm2d) for b in model.decoder)
+    # BN on every decoder layer but the output layer (docs/network.md), which has a bias.
+    assert all(isinstance(b.norm, nn.BatchNorm2d) for b in model.decoder[:-1])
     assert isinstance(model.decoder[-1].act, nn.Sigmoid)
-    no_final = create_model("senga", final_norm=False)
-    assert isinstance(no_final.decoder[-1].norm, nn.Identity)
-    assert no_final.decoder[-1].conv[1].bias is not None
+    assert isinstance(model.decoder[-1].norm, nn.Identity)
+    assert model.decoder[-1].conv[1].bias is not None
+    literal = create_model("senga", final_norm=True)
+    assert all(isinstance(b.norm, nn.BatchNorm2d) for b in literal.decoder)
 
 
 def test_constant_image_gives_constant_output() -> None:

@@ -32,7 +32,7 @@ class GeneratorConfig:
     upsample: str = "nearest"  # "nearest" or "bilinear", before each upsampling decoder conv
     normalize_input: bool = True  # map [0, 1] inputs to [-1, 1] inside forward
     input_skip: bool = True  # concatenate the (normalised) input to the last decoder block
-    final_norm: bool = True  # batch norm before the last sigmoid ("BN on every decoder layer")
+    final_norm: bool = False  # batch norm before the last sigmoid too (off: it pins the output distribution, see docs/network.md)
     init_range: float = 0.005  # conv weights ~ U(-init_range, init_range)
     negative_slope: float = 0.2  # LeakyReLU slope (encoder, decoder, attention)
 

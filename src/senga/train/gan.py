@@ -69,8 +69,8 @@ class GanStep:
             config.discriminator, config.discriminator_config, config, ctx
         )
         self.optimizers = {
-            "generator": make_optimizer(self.generator.parameters(), config),
-            "discriminator": make_optimizer(self.discriminator.parameters(), config),
+            "generator": make_optimizer(self.generator, config),
+            "discriminator": make_optimizer(self.discriminator, config),
         }
         self._train_g: nn.Module = self.generator
 

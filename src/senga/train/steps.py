@@ -23,9 +23,20 @@ from senga.train.distributed import DistContext, wrap
 Guard = Callable[[str, Tensor], None]
 
 
-def make_optimizer(params: Iterator[nn.Parameter], config: TrainConfig) -> torch.optim.Optimizer:
-    """Adam with the config's lr, betas and weight decay (the paper's optimiser)."""
-    return torch.optim.Adam(params, lr=config.lr, betas=config.betas, weight_decay=config.weight_decay)
+def make_optimizer(module: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    """Adam with the config's lr, betas and weight decay (the paper's optimiser).
+
+    Parameters of the attention modules (names starting with ``attention.``)
+    form a second group with ``lr * config.attention_lr_mult``; the first group
+    holds every other parameter. See docs/training.md for why.
+    """
+    attention = [p for n, p in module.named_parameters() if n.startswith("attention.")]
+    rest = [p for n, p in module.named_parameters() if not n.startswith("attention.")]
+    groups: list[dict[str, object]] = [{"params": rest, "lr": config.lr, "lr_mult": 1.0}]
+    if attention:
+        mult = config.attention_lr_mult
+        groups.append({"params": attention, "lr": config.lr * mult, "lr_mult": mult})
+    return torch.optim.Adam(groups, lr=config.lr, betas=config.betas, weight_decay=config.weight_decay)
 
 
 def autocast(config: TrainConfig, device: torch.device) -> contextlib.AbstractContextManager[object]:
@@ -69,7 +80,7 @@ class SupervisedStep:
         self.config, self.ctx = config, ctx
         self.generator = build_network(config.model, config.model_config, config, ctx)
         self.objective = Objective(config.loss, config.loss_params)
-        self.optimizers = {"generator": make_optimizer(self.generator.parameters(), config)}
+        self.optimizers = {"generator": make_optimizer(self.generator, config)}
         self._train_model: nn.Module = self.generator
 
     def distribute(self) -> None:

@@ -276,7 +276,7 @@ class _Run:
                 lr = lr_at(step, total, config)  # from the config, so a resume may change it
                 for opt in stepper.optimizers.values():
                     for group in opt.param_groups:
-                        group["lr"] = lr
+                        group["lr"] = lr * group.get("lr_mult", 1.0)
                 terms = stepper.step(rgb, ink, self._guard(step + 1))
                 step += 1
                 for k, v in terms.items():

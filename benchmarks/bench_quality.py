@@ -1,0 +1,143 @@
+"""Quality of the bundled model against the classical baselines (issue 5 targets).
+
+    python benchmarks/bench_quality.py [--model default|DIR] [--out DIR] [--figure FILE.png]
+
+Scores, with the exact metrics (eqs. 4-6, RMSE) on 8-bit PNG files exactly as
+`senga extract` writes them:
+
+* the bundled model (or ``--model DIR``),
+* every classical baseline at its documented defaults,
+* an *oracle* row: XDoG with parameters searched on real-dev itself
+  (sigma 2, phi 300; docs/classical.md). It sees the test answers, so it is a
+  ceiling for hand-tuned filters, not a fair baseline; it is shown, labelled.
+
+on two test sets: ``../shared/data/real-dev`` (19 real pairs; skipped with a
+message when absent) and the fixed synthetic test set (``senga synth``, seed
+20201105, 32 images of 512x512, never used in training). Prints a markdown
+table per set, whether the targets hold (F1 >= best classical + 0.15 on
+real-dev; above every classical baseline on the synthetic set), and writes a
+side-by-side figure (input, ground truth, ours, baselines) of synthetic test
+images to ``--figure``. Predictions are written under ``--out`` (default: a
+temporary folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shlex
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from senga.bench.figure import FigureRow, comparison_figure
+from senga.bench.testsets import SYNTH_TEST_N, SYNTH_TEST_SEED, SYNTH_TEST_SIZE
+from senga.classical import METHODS, extract_classical
+from senga.data.paired import PairedFolder
+from senga.data.synth import write_dataset
+from senga.extract import LineExtractor
+from senga.io import read_ink, write_ink
+from senga.metrics.files import evaluate_folders
+
+REAL_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-dev"
+ORACLE = ("xdog (tuned on real-dev: oracle)", {"sigma": 2.0, "phi": 300.0})
+TARGET_MARGIN = 0.15
+
+
+def methods(model: str) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    extractor = LineExtractor.from_pretrained(None if model == "default" else model, device="cpu")
+    out: dict[str, Callable[[np.ndarray], np.ndarray]] = {"senga (bundled)" if model == "default" else "senga": extractor.predict_ink}
+    for name in METHODS:
+        out[f"{name} (classical)"] = lambda rgb, n=name: extract_classical(n, rgb)
+    out[ORACLE[0]] = lambda rgb: extract_classical("xdog", rgb, **ORACLE[1])
+    return out
+
+
+def score_set(name: str, root: Path, fns: dict[str, Callable[[np.ndarray], np.ndarray]], out: Path) -> dict[str, dict]:
+    pairs = PairedFolder(root)
+    rows: dict[str, dict] = {}
+    for method, fn in fns.items():
+        pred_dir = out / name / method.split(" ")[0]
+        for i in range(len(pairs)):
+            rgb, _, stem = pairs[i]
+            write_ink(pred_dir / f"{stem}.png", fn(rgb))  # 8-bit file, as users get it
+        report = evaluate_folders(pred_dir, root / "line")
+        rows[method] = report.to_dict()["mean"]
+        print(f"  {name}: {method}: F1 {rows[method]['F1']:.3f}", file=sys.stderr, flush=True)
+    return rows
+
+
+def table(rows: dict[str, dict]) -> str:
+    lines = ["| method | RMSE | P | R | F1 |", "|---|---:|---:|---:|---:|"]
+    for method, m in rows.items():
+        lines.append(f"| {method} | {m['RMSE']:.3f} | {m['P']:.3f} | {m['R']:.3f} | {m['F1']:.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="default", help="'default' (bundled) or a pretrained folder")
+    ap.add_argument("--out", type=Path, default=None, help="where predictions go (default: temporary)")
+    ap.add_argument("--figure", type=Path, default=None, help="side-by-side figure of synthetic test images")
+    ap.add_argument("--figure-rows", type=int, default=3)
+    ap.add_argument("--real-dev", type=Path, default=REAL_DEV)
+    args = ap.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    tmp = tempfile.TemporaryDirectory() if args.out is None else None
+    out = Path(tmp.name) if tmp else args.out
+    fns = methods(args.model)
+
+    print(f"command: {shlex.join([sys.executable, *sys.argv])}")
+    print(f"machine: {platform.node()} | {platform.processor() or platform.machine()} | {os.cpu_count()} cpus | torch {torch.__version__}")
+    print(f"date:    {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}\n")
+
+    synth_root = out / "synth-test"
+    if not (synth_root / "meta.json").exists():
+        write_dataset(synth_root, SYNTH_TEST_N, seed=SYNTH_TEST_SEED, size=SYNTH_TEST_SIZE)
+    results = {}
+    if args.real_dev.is_dir():
+        results["real-dev"] = score_set("real-dev", args.real_dev, fns, out)
+    else:
+        print(f"real-dev not found at {args.real_dev}: skipped\n")
+    results["synthetic test"] = score_set("synth", synth_root, fns, out)
+
+    ours = next(iter(fns))
+    ok = True
+    for name, rows in results.items():
+        print(f"## {name}\n\n{table(rows)}\n")
+        classical = {k: v["F1"] for k, v in rows.items() if k.endswith("(classical)")}
+        best = max(classical, key=classical.get)
+        f1 = rows[ours]["F1"]
+        if name == "real-dev":
+            hit = f1 >= classical[best] + TARGET_MARGIN
+            print(f"target: F1 {f1:.3f} >= best classical ({best}, {classical[best]:.3f}) + {TARGET_MARGIN}: "
+                  f"{'MET' if hit else 'NOT MET'}; oracle row {rows[ORACLE[0]]['F1']:.3f}\n")
+        else:
+            hit = all(f1 > v for v in classical.values())
+            print(f"target: F1 {f1:.3f} above every classical baseline (best {best}, {classical[best]:.3f}): "
+                  f"{'MET' if hit else 'NOT MET'}\n")
+        ok &= hit
+
+    if args.figure:
+        pairs = PairedFolder(synth_root)
+        names = [m for m in fns if m != ORACLE[0]]
+        fig_rows = []
+        for i in np.linspace(0, len(pairs) - 1, args.figure_rows).astype(int):
+            rgb, gt, stem = pairs[int(i)]
+            preds = [read_ink(out / "synth" / m.split(" ")[0] / f"{stem}.png") for m in names]
+            fig_rows.append(FigureRow(rgb=rgb, gt=gt, predictions=preds, label=stem))
+        comparison_figure(fig_rows, names).save(args.figure)
+        print(f"figure: {args.figure}")
+    if tmp:
+        tmp.cleanup()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -48,3 +48,20 @@ def test_loss_shortcut_the_preset_does_not_take() -> None:
         get_preset("dice", indicator="linear:0.1,0.9")
     with pytest.raises(ConfigError, match="unknown config field 'nope'"):
         get_preset("ours", nope=1)
+
+
+def test_attention_parameters_get_their_own_learning_rate() -> None:
+    """Preset ours: the 9+1 attention parameters are a separate Adam group at 100x lr."""
+    from senga.models import create_model
+    from senga.train.steps import make_optimizer
+
+    cfg = get_preset("ours", data=["synth"], steps=1)
+    model = create_model(cfg.model, **cfg.model_config)
+    groups = make_optimizer(model, cfg).param_groups
+    n_attention = sum(p.numel() for p in model.attention.parameters())
+    assert [sum(p.numel() for p in g["params"]) for g in groups][1] == n_attention == 11
+    assert groups[0]["lr"] == cfg.lr and groups[1]["lr"] == pytest.approx(100 * cfg.lr)
+    # Networks without attention: one group, the paper's lr.
+    cfg = get_preset("wo-attn", data=["synth"], steps=1)
+    groups = make_optimizer(create_model(cfg.model, **cfg.model_config), cfg).param_groups
+    assert len(groups) == 1 and groups[0]["lr"] == cfg.lr

@@ -80,7 +80,7 @@ class TrainConfig:
     steps: int | None = None  # optimizer steps; set this or `epochs`
     epochs: int | None = None  # None (and no steps): the paper's 20,000 epochs
     lr: float = 1e-3  # paper: Adam lr 0.001
-    attention_lr_mult: float = 1.0  # lr factor of the attention modules' 9 parameters (paper: 1; preset ours: see docs)
+    attention_lr_mult: float = 1.0  # lr factor of the attention modules' 11 parameters (paper: 1; preset ours: see docs)
     betas: tuple[float, float] = (0.9, 0.999)  # paper: Adam betas 0.9 / 0.999
     weight_decay: float = 0.0
     lr_schedule: str = "constant"  # paper: constant; "cosine" decays to lr * min_lr_ratio at the last step

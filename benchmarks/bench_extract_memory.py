@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -27,33 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
+
+from common import cpu_model, drawn_image
 
 LIMIT_BYTES = 2 * 1024**3
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def drawn_image(size: int, seed: int = 0) -> np.ndarray:
-    """Colored discs with dark outlines on white, ``(size, size, 3) uint8``."""
-    import cv2
-
-    rng = np.random.default_rng(seed)
-    img = np.full((size, size, 3), 255, np.uint8)
-    for _ in range(max(8, size // 40)):
-        c = (int(rng.integers(0, size)), int(rng.integers(0, size)))
-        r = int(rng.integers(size // 40 + 4, size // 6 + 8))
-        cv2.circle(img, c, r, tuple(int(v) for v in rng.integers(40, 250, 3)), -1, cv2.LINE_AA)
-        cv2.circle(img, c, r, (20, 20, 20), int(rng.integers(1, 5)), cv2.LINE_AA)
-    return img
 
 
 def main() -> int:

@@ -34,7 +34,6 @@ model's effective receptive field (see ``DEFAULT_OVERLAP``).
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 

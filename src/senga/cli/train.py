@@ -20,6 +20,9 @@ from typing import Any
 NAME = "train"
 HELP = "train a line extractor (the paper's presets) on paired folders and/or synthetic data"
 
+#: Learning rate of a fine-tuning run (``--init``) when ``--lr`` is not given (docs/training.md).
+FINETUNE_LR = 2e-4
+
 PRESET_NAMES = ("ours", "wo-attn", "dice", "pix2pix", "exp5")  # senga.train.presets.PRESETS, without importing torch
 
 
@@ -43,9 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--preset", choices=PRESET_NAMES, default=None, help="the method (default ours)")
     what.add_argument("--data", action="append", default=[], metavar="SPEC",
                       help="training data; repeat to mix sources by weight")
-    what.add_argument("--val", default=None, metavar="DIR|synth:n=N",
-                      help="validation set: scored with the exact metrics, picks RUN/best")
+    what.add_argument("--val", action="append", default=None, metavar="DIR|synth:n=N",
+                      help="validation set: scored with the exact metrics, picks RUN/best; "
+                           "repeat for several sets (best = best worst-set F1)")
     what.add_argument("--out", type=Path, default=None, metavar="RUN_DIR", help="the run folder to create")
+    what.add_argument("--init", default=None, metavar="DIR|bundled",
+                      help="fine-tune: start from these weights (a model folder or the bundled model); "
+                           f"the learning rate then defaults to {FINETUNE_LR:g} (--lr overrides)")
     what.add_argument("--resume", type=Path, default=None, metavar="RUN_DIR",
                       help="continue a run from RUN_DIR/last with its saved config (--steps/--epochs extend it)")
 
@@ -89,10 +96,13 @@ def collect_overrides(args: argparse.Namespace) -> dict[str, Any]:
         "workers": args.workers,
     }
     out = {k: v for k, v in flags.items() if v is not None}
+    if getattr(args, "init", None) is not None:
+        out["init"] = args.init
+        out.setdefault("lr", FINETUNE_LR)
     if args.data:
         out["data"] = list(args.data)
-    if args.val is not None:
-        out["val"] = args.val
+    if args.val:
+        out["val"] = args.val[0] if len(args.val) == 1 else list(args.val)
     for item in args.sets:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
@@ -108,9 +118,9 @@ def run(args: argparse.Namespace) -> int:
 
     overrides = collect_overrides(args)
     if args.resume is not None:
-        if args.preset or args.out or args.data:
+        if args.preset or args.out or args.data or args.init:
             raise UserError(
-                "--resume continues a run with its saved config; do not combine it with --preset/--data/--out"
+                "--resume continues a run with its saved config; do not combine it with --preset/--data/--out/--init"
             )
         extra = sorted(k for k in overrides if k.split(".")[0] not in RESUMABLE_CHANGES)
         if extra:

@@ -56,6 +56,7 @@ class TrainConfig:
     # --- model -------------------------------------------------------------
     model: str = "senga"  # senga.models registry name: "senga" (attention), "senga-noattn", "pix2pix-unet"
     model_config: dict[str, Any] = field(default_factory=dict)  # passed to create_model(model, **model_config)
+    init: str | None = None  # fine-tuning: start from these weights ("bundled" or a model folder); None = random init
 
     # --- loss --------------------------------------------------------------
     loss: str = "paper"  # senga.losses.build_loss name: "paper", "dice", "laplacian"; "pix2pix" for GAN
@@ -68,7 +69,8 @@ class TrainConfig:
 
     # --- data --------------------------------------------------------------
     data: list[str] = field(default_factory=list)  # "DIR[:weight=W]" or "synth[:weight=W,seed=S,size=N]"
-    val: str | None = None  # "DIR" or "synth:n=8,seed=S"; None = no validation (best/ = last/)
+    # "DIR" or "synth:n=8,seed=S"; a list of several sets picks best/ by the worst set's F1; None = no validation
+    val: str | list[str] | None = None
     crop: int = 256  # paper: 256x256 random crops
     augment: dict[str, Any] = field(default_factory=dict)  # extra senga.data.augment.AugmentConfig fields
     epoch_size: int | None = None  # pairs per epoch; None = pairs in the folder sources

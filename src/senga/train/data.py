@@ -150,19 +150,29 @@ def split_val_spec(text: str) -> tuple[str, int | None]:
     return ("synth:" + ",".join(kept)) if kept else "synth", n
 
 
-def load_validation_pairs(config: TrainConfig) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """The fixed validation set of ``config.val`` (empty without one).
+def validation_specs(config: TrainConfig) -> list[str]:
+    """The validation set specs of ``config.val`` (one string or a list of them)."""
+    if not config.val:
+        return []
+    return [config.val] if isinstance(config.val, str) else list(config.val)
 
-    ``config.val`` is a paired folder or ``synth[:n=N,seed=S,size=Z]`` (see
+
+def load_validation_sets(config: TrainConfig) -> dict[str, list[tuple[np.ndarray, np.ndarray, str]]]:
+    """Every validation set of ``config.val``, keyed by its spec, in order (empty without one)."""
+    return {spec: load_validation_pairs(spec) for spec in validation_specs(config)}
+
+
+def load_validation_pairs(spec: str) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """The fixed validation set of one ``val`` spec.
+
+    ``spec`` is a paired folder or ``synth[:n=N,seed=S,size=Z]`` (see
     :func:`senga.data.load_validation`; its default seed is distinct from the
     training stream's).
     """
-    if not config.val:
-        return []
     from senga.data.sources import load_validation
 
-    spec, n = split_val_spec(config.val)
-    pairs = load_validation(spec) if n is None else load_validation(spec, n_synth=n)
+    folder, n = split_val_spec(spec)
+    pairs = load_validation(folder) if n is None else load_validation(folder, n_synth=n)
     if not pairs:
-        raise ConfigError(f"val: {config.val!r} holds no pairs")
+        raise ConfigError(f"val: {spec!r} holds no pairs")
     return pairs

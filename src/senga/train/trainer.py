@@ -176,9 +176,30 @@ class _Run:
             opt.load_state_dict(state["optimizers"][name])
         return state
 
+    def _init_from(self, stepper: Any, init: str) -> None:
+        """Fine-tuning: copy pretrained weights (``"bundled"`` or a model folder) into the generator.
+
+        The pretrained model must be the run's model with the same config, so that
+        the weights mean the same thing; a mismatch is a :class:`TrainingError`.
+        """
+        from senga.models import from_pretrained
+        from senga.models.pretrained import PretrainedError
+
+        try:
+            pretrained = from_pretrained(None if init == "bundled" else init)
+        except PretrainedError as err:
+            raise TrainingError(f"--init: {err}") from None
+        ours, theirs = getattr(stepper.generator, "config", None), getattr(pretrained, "config", None)
+        if type(pretrained) is not type(stepper.generator) or ours != theirs:
+            raise TrainingError(
+                f"--init {init}: its model ({type(pretrained).__name__} {theirs}) differs from the run's "
+                f"({self.config.model} {ours}); set --set model=... / model_config.FIELD=... to match"
+            )
+        stepper.generator.load_state_dict(pretrained.state_dict(), strict=True)
+
     # ------------------------------------------------------------------ run
     def run(self, resume: bool) -> TrainResult:
-        from senga.train.data import load_training_data, load_validation_pairs
+        from senga.train.data import load_training_data, load_validation_sets
         from senga.train.samples import sample_inputs
 
         config, ctx, run_dir = self.config, self.ctx, self.run_dir
@@ -186,13 +207,16 @@ class _Run:
             self._check_folder(resume)
         data = load_training_data(config, ctx)
         total = data.total_steps()
-        val_pairs = load_validation_pairs(config) if ctx.is_main else []
+        val_sets = load_validation_sets(config) if ctx.is_main else {}
+        val_pairs = next(iter(val_sets.values()), [])
 
         _seed_everything(config.seed)  # identical initial weights on every rank
         stepper = self._build_step()
         state: dict[str, Any] = {}
         if resume:
             state = self._load(stepper)
+        elif config.init is not None:
+            self._init_from(stepper, config.init)
         stepper.distribute()
         if not resume:
             torch.manual_seed(config.seed + 1 + ctx.rank)  # per-rank stream for dropout etc.
@@ -217,7 +241,7 @@ class _Run:
                 rngs = state.get("rng", [])
                 if ctx.rank < len(rngs):
                     ckpt.restore_rng(rngs[ctx.rank])
-            step = self._loop(stepper, batches, step, total, log, val_pairs, samples)
+            step = self._loop(stepper, batches, step, total, log, val_sets, samples)
         except BaseException as err:
             log.error(f"stopped: {type(err).__name__}: {err}")
             raise
@@ -256,7 +280,7 @@ class _Run:
         step: int,
         total: int,
         log: RunLog,
-        val_pairs: list[Any],
+        val_sets: dict[str, list[Any]],
         samples: list[Any],
     ) -> int:
         """Steps ``step+1 .. total``; returns the step reached."""
@@ -293,7 +317,7 @@ class _Run:
                            **{k: v / n for k, v in sums.items()}}  # fmt: skip
                     bar.set_postfix(loss=f"{row['loss']:.4g}", samples_s=f"{row['samples_per_s']:.1f}")
                     sums, window_start, window_seconds = {}, step, 0.0
-                self._after_step(stepper, step, total, row, log, val_pairs, samples)
+                self._after_step(stepper, step, total, row, log, val_sets, samples)
                 bar.update(1)
                 if self.on_step is not None:
                     self.on_step(step, stepper.generator)
@@ -311,14 +335,14 @@ class _Run:
         total: int,
         row: dict[str, float],
         log: RunLog,
-        val_pairs: list[Any],
+        val_sets: dict[str, list[Any]],
         samples: list[Any],
     ) -> None:
         """Validation, sample grid, metrics row (rank 0) and last/ checkpoint when due at ``step``."""
         config, last_step = self.config, step == total
         if self.ctx.is_main:
-            if val_pairs and (step % config.val_every == 0 or last_step):
-                scores = self._validate(stepper, step, val_pairs, log)
+            if val_sets and (step % config.val_every == 0 or last_step):
+                scores = self._validate(stepper, step, val_sets, log)
                 row = {"step": step, "seconds": round(self.seconds, 3), **row, **scores}
             if samples and (step % config.sample_every == 0 or last_step):
                 from senga.train.samples import write_samples
@@ -331,20 +355,30 @@ class _Run:
             self._save_last(stepper, step, total)
 
     # ------------------------------------------------------------------ events
-    def _validate(self, stepper: Any, step: int, val_pairs: list[Any], log: RunLog) -> dict[str, float]:
+    def _validate(self, stepper: Any, step: int, val_sets: dict[str, list[Any]], log: RunLog) -> dict[str, float]:
+        """Score every validation set; ``best/`` follows the worst set's F1 (the only set's, with one)."""
         from senga.train.validate import validate
 
         cfg = self.config
-        scores = validate(stepper.generator, val_pairs, cfg.val_tile, cfg.val_overlap, self.ctx.device)
+        per_set = {
+            spec: validate(stepper.generator, pairs, cfg.val_tile, cfg.val_overlap, self.ctx.device)
+            for spec, pairs in val_sets.items()
+        }
+        scores = min(per_set.values(), key=lambda s: s["F1"])
         improved = self.best_f1 is None or scores["F1"] > self.best_f1
         if improved:
             self.best_f1, self.best_step = scores["F1"], step
-            ckpt.write_checkpoint(self.run_dir, "best", stepper.generator, {"step": step, "scores": scores})
+            info: dict[str, Any] = {"step": step, "scores": scores}
+            if len(per_set) > 1:
+                info["sets"] = per_set
+            ckpt.write_checkpoint(self.run_dir, "best", stepper.generator, info)
         best = " (best)" if improved else f" (best F1 {self.best_f1:.4f} at step {self.best_step})"
         message = (
             f"step {step}: validation P {scores['P']:.4f} R {scores['R']:.4f} F1 {scores['F1']:.4f} "
             f"RMSE {scores['RMSE']:.4f}{best}"
         )
+        if len(per_set) > 1:
+            message += " [worst of: " + ", ".join(f"{spec} F1 {s['F1']:.4f}" for spec, s in per_set.items()) + "]"
         log.info(message)
         if self.progress:
             from tqdm.auto import tqdm

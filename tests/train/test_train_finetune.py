@@ -1,0 +1,82 @@
+"""Fine-tuning (``init``) and several validation sets (best/ by the worst set's F1)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from senga.cli.main import main
+from senga.models import create_model, save_pretrained
+from senga.train import TrainConfig, TrainingError, get_preset, train
+from senga.train.steps import SupervisedStep
+
+
+def _record_first_weights(monkeypatch: pytest.MonkeyPatch) -> dict[str, torch.Tensor]:
+    """Patch SupervisedStep.step to copy the generator's state just before the first update."""
+    seen: dict[str, torch.Tensor] = {}
+    original = SupervisedStep.step
+
+    def step(self, rgb, ink, guard):  # type: ignore[no-untyped-def]
+        if not seen:
+            seen.update({k: v.detach().clone() for k, v in self.generator.state_dict().items()})
+        return original(self, rgb, ink, guard)
+
+    monkeypatch.setattr(SupervisedStep, "step", step)
+    return seen
+
+
+def test_init_starts_from_exactly_the_given_weights(pairs, tmp_path, tiny, monkeypatch) -> None:
+    torch.manual_seed(123)
+    pretrained = create_model("senga")
+    with torch.no_grad():
+        for p in pretrained.parameters():
+            p.add_(torch.randn_like(p))  # far from any fresh init
+    save_pretrained(pretrained, tmp_path / "pre")
+    seen = _record_first_weights(monkeypatch)
+    train(get_preset("ours", **tiny(pairs, init=str(tmp_path / "pre"))), tmp_path / "run", progress=False)
+    expected = pretrained.state_dict()
+    assert seen.keys() == expected.keys()
+    for name, value in expected.items():
+        assert torch.equal(seen[name], value), name
+
+
+def test_without_init_weights_are_fresh(pairs, tmp_path, tiny, monkeypatch) -> None:
+    pretrained = create_model("senga")
+    seen = _record_first_weights(monkeypatch)
+    train(get_preset("ours", **tiny(pairs)), tmp_path / "run", progress=False)
+    assert any(not torch.equal(seen[k], v) for k, v in pretrained.state_dict().items())
+
+
+def test_init_bundled_and_mismatched_model(pairs, tmp_path, tiny) -> None:
+    result = train(get_preset("ours", **tiny(pairs, init="bundled")), tmp_path / "run", progress=False)
+    assert result.steps == 2
+    save_pretrained(create_model("senga-noattn"), tmp_path / "noattn")
+    with pytest.raises(TrainingError, match="differs from the run's"):
+        train(get_preset("ours", **tiny(pairs, init=str(tmp_path / "noattn"))), tmp_path / "run2", progress=False)
+    with pytest.raises(TrainingError, match="--init"):
+        train(get_preset("ours", **tiny(pairs, init=str(tmp_path / "missing"))), tmp_path / "run3", progress=False)
+
+
+def test_cli_init_defaults_to_the_finetune_lr(pairs, tmp_path) -> None:
+    from senga.cli.train import FINETUNE_LR
+
+    common = ["train", "--data", str(pairs["train"]), "--steps", "1", "--crop", "32", "--batch", "2",
+              "--workers", "0", "-q"]  # fmt: skip
+    assert main([*common, "--init", "bundled", "--out", str(tmp_path / "a")]) == 0
+    assert main([*common, "--init", "bundled", "--lr", "5e-5", "--out", str(tmp_path / "b")]) == 0
+    saved = {k: json.loads((tmp_path / k / "config.json").read_text()) for k in ("a", "b")}
+    assert (saved["a"]["init"], saved["a"]["lr"], saved["b"]["lr"]) == ("bundled", FINETUNE_LR, 5e-5)
+    assert main(["train", "--resume", str(tmp_path / "a"), "--init", "bundled"]) != 0
+
+
+def test_several_validation_sets_pick_best_by_the_worst(pairs, tmp_path, tiny) -> None:
+    config = get_preset("ours", **tiny(pairs, val=[str(pairs["val"]), str(pairs["train"])], steps=3, val_every=1))
+    assert TrainConfig.from_json(config.to_json()) == config
+    result = train(config, tmp_path / "run", progress=False)
+    info = json.loads((result.best_dir / "checkpoint.json").read_text())
+    per_set = info["sets"]
+    assert list(per_set) == [str(pairs["val"]), str(pairs["train"])]
+    assert info["scores"]["F1"] == pytest.approx(min(s["F1"] for s in per_set.values()))
+    assert result.best_f1 == pytest.approx(info["scores"]["F1"])

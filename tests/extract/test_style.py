@@ -120,3 +120,23 @@ def test_parse_color() -> None:
     assert parse_color("ff0000") == (255, 0, 0)
     with pytest.raises(ValueError, match="line color: expected a hex color like #000000, got 'red'"):
         parse_color("red")
+
+
+def test_line_extractor_style_argument_uses_the_same_rendering() -> None:
+    from senga.extract import ClassicalExtractor
+
+    rgb = np.full((20, 30, 3), 255, np.uint8)
+    rgb[10, :] = 0
+    rgb[12:, :10] = (200, 60, 60)
+    extractor = ClassicalExtractor("xdog")
+    black = extractor(rgb)
+    assert (black.mode, black.size) == ("L", (30, 20))
+    gray = np.asarray(black)
+    assert np.asarray(extractor(rgb, style="black")).tolist() == gray.tolist()
+    alpha = extractor(rgb, style=OutputStyle("alpha", color=(0, 0, 255)))
+    assert (alpha.mode, alpha.size) == ("RGBA", (30, 20))
+    np.testing.assert_array_equal(np.asarray(alpha), render_array(gray_to_ink(gray), OutputStyle("alpha", (0, 0, 255))))
+    cn = extractor(rgb, style="controlnet")
+    np.testing.assert_array_equal(np.asarray(cn), 255 - gray)
+    with pytest.raises(ValueError, match="unknown style 'pink'"):
+        extractor(rgb, style="pink")

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from senga.io import DEFAULT_MAX_PIXELS
+
+if TYPE_CHECKING:
+    from senga.extract.style import OutputStyle
 
 NAME = "extract"
 HELP = "extract grayscale line art (black on white PNG, same size) from illustrations"
@@ -36,6 +39,8 @@ def _non_negative(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from senga.cli.extract_ray import add_ray_arguments
+    from senga.extract.style import STYLES
     from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
 
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image files, folders (recursive) or globs")
@@ -66,10 +71,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
         help=f"refuse larger images as possible decompression bombs (default {DEFAULT_MAX_PIXELS:,})",
     )  # fmt: skip
+    style = parser.add_argument_group("output style (docs/extraction.md)")
+    style.add_argument(
+        "--style", default="black", choices=STYLES,
+        help="black lines on white (default), alpha: transparent PNG with line darkness as alpha, "
+        "controlnet: white lines on black",
+    )  # fmt: skip
+    style.add_argument(
+        "--line-color", default="#000000", metavar="#RRGGBB", help="line color of --style alpha (default #000000)"
+    )  # fmt: skip
+    style.add_argument(
+        "--gamma", type=float, default=1.0, metavar="G",
+        help="line contrast: ink ** G (< 1 darkens faint lines; default 1)",
+    )  # fmt: skip
+    style.add_argument(
+        "--drop-below", type=float, default=0.0, metavar="X",
+        help="remove ink fainter than X in [0, 1) (default 0: keep all)",
+    )  # fmt: skip
+    add_ray_arguments(parser)
     parser.add_argument(
         "-q", "--quiet", action="store_true",
         help="no progress bars, no summary unless something failed (errors always print)",
     )  # fmt: skip
+
+
+def build_style(args: argparse.Namespace) -> OutputStyle:
+    """The :class:`OutputStyle` the flags ask for (raises ValueError with a one-line message)."""
+    from senga.extract.style import OutputStyle, parse_color
+
+    if args.line_color.strip().lower() not in ("#000000", "000000") and args.style != "alpha":
+        raise ValueError(f"--line-color applies to --style alpha only (got --style {args.style})")
+    return OutputStyle(args.style, color=parse_color(args.line_color), gamma=args.gamma, drop_below=args.drop_below)
 
 
 def build_extractor(args: argparse.Namespace) -> Any:
@@ -91,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
 
     from senga.extract.runner import Job, plan_outputs, run_files
 
+    style = build_style(args)
+    if args.engine == "ray":
+        from senga.cli.extract_ray import run_ray_engine
+
+        return run_ray_engine(args, style, build_extractor)
     extractor = build_extractor(args)
     jobs, problems = plan_outputs(args.inputs, args.out)
     show = not args.quiet and sys.stderr.isatty()
@@ -128,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
         summary = run_files(
             jobs, extractor, overwrite=args.overwrite, workers=args.workers,
             max_pixels=args.max_pixels, on_error=report, on_file=on_file, tile_progress=tile_progress,
+            style=style,
         )  # fmt: skip
     finally:
         files_bar.close()

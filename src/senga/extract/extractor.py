@@ -34,6 +34,7 @@ import torch
 from PIL import Image
 from torch import nn
 
+from senga.extract.style import OutputStyle, as_style, render_gray
 from senga.extract.tiling import (
     DEFAULT_OVERLAP,
     DEFAULT_TILE,
@@ -99,9 +100,16 @@ class _ImageAPI:
         """``(H, W) float32`` ink map in [0, 1] (1 = line) of ``image``."""
         return self._ink(as_rgb(image), progress)
 
-    def __call__(self, image: ImageLike, progress: ProgressFn | None = None) -> Image.Image:
-        """Line art of ``image``: a PIL ``"L"`` image of the same size, black lines on white."""
-        return Image.fromarray(self.predict_gray(as_rgb(image), progress), mode="L")
+    def __call__(
+        self, image: ImageLike, progress: ProgressFn | None = None, style: OutputStyle | str | None = None
+    ) -> Image.Image:
+        """Line art of ``image``, same size: by default a PIL ``"L"`` image, black lines on white.
+
+        ``style`` (an :class:`~senga.extract.style.OutputStyle` or a name in
+        ``STYLES``) gives ``"RGBA"`` for ``"alpha"``, white on black for
+        ``"controlnet"``, and applies its gamma / drop_below.
+        """
+        return render_gray(self.predict_gray(as_rgb(image), progress), as_style(style))
 
     def batch(self, images: Iterable[ImageLike]) -> list[Image.Image]:
         """``[self(image) for image in images]`` (images may differ in size)."""

@@ -39,8 +39,17 @@ import numpy as np
 from PIL import Image
 
 from senga.extract.extractor import Extractor
+from senga.extract.style import OutputStyle, render_gray
 from senga.extract.tiling import ProgressFn
-from senga.io import DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, ImageError, list_images, read_rgb, write_gray
+from senga.io import (
+    DEFAULT_MAX_PIXELS,
+    IMAGE_EXTENSIONS,
+    ImageError,
+    list_images,
+    read_rgb,
+    write_gray,
+    write_image,
+)
 
 #: Suffix of outputs written beside their input (no ``OUT``).
 SIDE_SUFFIX: str = "_lines"
@@ -218,6 +227,7 @@ def run_files(
     on_error: Callable[[str, str], None] | None = None,
     on_file: Callable[[Job, str], None] | None = None,
     tile_progress: Callable[[Job], ProgressFn | None] | None = None,
+    style: OutputStyle | None = None,
 ) -> RunSummary:
     """Extract line art for each job, in order, and write it atomically.
 
@@ -235,6 +245,7 @@ def run_files(
         on_file: ``on_file(job, status)`` after each job, status ``"done"``,
             ``"skipped"`` or ``"failed"``.
         tile_progress: gives a tile progress callback for a job (or None).
+        style: output style (:mod:`senga.extract.style`); ``None``: black lines on white.
 
     Returns:
         The :class:`RunSummary`.
@@ -306,7 +317,7 @@ def run_files(
                 finally:
                     del rgb
                 collect_writes(block_until=workers)
-                writes.append((job, pool.submit(write_gray, job.target, gray)))
+                writes.append((job, pool.submit(write_styled, job.target, gray, style)))
                 del gray
             collect_writes(block_until=0)
         except BaseException:
@@ -314,6 +325,14 @@ def run_files(
                 f.cancel()
             raise
     return summary
+
+
+def write_styled(path: Path, gray: np.ndarray, style: OutputStyle | None = None) -> None:
+    """Write an ``(H, W) uint8`` line image in ``style`` (``None``: as is), atomically."""
+    if style is None or style.is_identity:
+        write_gray(path, gray)
+    else:
+        write_image(path, render_gray(gray, style))
 
 
 def _one_line(err: BaseException) -> str:

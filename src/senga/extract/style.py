@@ -47,6 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from senga.io.images import gray_to_ink
+
 #: The output style names, default first.
 STYLES: tuple[str, ...] = ("black", "alpha", "controlnet")
 
@@ -191,3 +193,33 @@ def render(ink: np.ndarray, style: OutputStyle) -> Image.Image:
     img = Image.fromarray(render_array(ink, style))  # uint8 (H, W) -> "L", (H, W, 4) -> "RGBA"
     assert img.mode == style.mode
     return img
+
+
+def as_style(style: OutputStyle | str | None) -> OutputStyle:
+    """``None`` -> the default style, a name -> ``OutputStyle(name)``, a style -> itself."""
+    if style is None:
+        return OutputStyle()
+    if isinstance(style, str):
+        return OutputStyle(style)
+    if isinstance(style, OutputStyle):
+        return style
+    raise TypeError(f"expected an OutputStyle or a style name, got {type(style).__name__}")
+
+
+def render_gray(gray: np.ndarray, style: OutputStyle) -> Image.Image:
+    """Style an 8-bit line map, as every senga front end does (CLI, Python API, server).
+
+    Args:
+        gray: ``(H, W) uint8`` line image, 255 = paper (the ``"black"`` output).
+        style: the :class:`OutputStyle`.
+
+    Returns:
+        ``render(gray_to_ink(gray), style)``; for the identity style the line
+        image itself, without a float copy.
+    """
+    gray = np.asarray(gray)
+    if gray.ndim != 2 or gray.dtype != np.uint8:
+        raise ValueError(f"line image must be (H, W) uint8, got {tuple(gray.shape)} {gray.dtype}")
+    if style.is_identity:
+        return Image.fromarray(gray)
+    return render(gray_to_ink(gray), style)

@@ -20,6 +20,7 @@ from senga.io.images import (
     read_rgb,
     to_rgb_array,
     write_gray,
+    write_image,
     write_ink,
     write_rgb,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "read_rgb",
     "to_rgb_array",
     "write_gray",
+    "write_image",
     "write_ink",
     "write_rgb",
 ]

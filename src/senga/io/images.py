@@ -249,6 +249,11 @@ def _save_atomic(img: Image.Image, path: str | os.PathLike[str]) -> None:
         img.save(tmp, format=fmt)
 
 
+def write_image(path: str | os.PathLike[str], img: Image.Image) -> None:
+    """Write a Pillow image (e.g. an ``"RGBA"`` styled output) atomically; the extension picks the format."""
+    _save_atomic(img, path)
+
+
 def write_ink(path: str | os.PathLike[str], ink: np.ndarray) -> None:
     """Write an ``(H, W)`` ink map as an 8-bit grayscale image, atomically."""
     _save_atomic(ink_to_image(ink), path)

@@ -106,8 +106,8 @@ def test_predict_gray_is_the_quantised_ink(generator: nn.Module) -> None:
 
 def test_batches_of_tiles_give_the_same_result(generator: nn.Module) -> None:
     rgb = drawn_image(200, seed=6)
-    one = predict_ink(generator, rgb, tile=64, overlap=32, batch=1)
-    many = predict_ink(generator, rgb, tile=64, overlap=32, batch=4)
+    one = predict_ink(generator, rgb, tile=64, overlap=32, batch_size=1)
+    many = predict_ink(generator, rgb, tile=64, overlap=32, batch_size=4)
     assert np.abs(one - many).max() < 1e-5
 
 
@@ -128,7 +128,7 @@ def test_a_model_in_train_mode_is_run_in_eval_mode() -> None:
         (np.zeros((8, 8, 3), np.float32), {}, r"\(H, W, 3\) uint8"),
         (np.zeros((8, 8, 3), np.uint8), {"tile": 16}, "tile must be >= 32"),
         (np.zeros((8, 8, 3), np.uint8), {"tile": 64, "overlap": 129}, r"overlap must be between 0 and 2 \* tile = 128"),
-        (np.zeros((8, 8, 3), np.uint8), {"batch": 0}, "batch must be >= 1"),
+        (np.zeros((8, 8, 3), np.uint8), {"batch_size": 0}, "batch must be >= 1"),
         (np.zeros((8, 8, 3), np.uint8), {"half": True}, "half precision needs a CUDA device"),
     ],
 )
@@ -145,6 +145,6 @@ def test_cuda_fp32_and_half_match_cpu(generator: nn.Module) -> None:
     cpu = predict_ink(generator, rgb, tile=128, overlap=64)
     gpu_model = copy.deepcopy(generator)
     fp32 = predict_ink(gpu_model, rgb, tile=128, overlap=64, device="cuda")
-    half = predict_ink(gpu_model, rgb, tile=128, overlap=64, device="cuda", half=True, batch=4)
+    half = predict_ink(gpu_model, rgb, tile=128, overlap=64, device="cuda", half=True, batch_size=4)
     assert np.abs(fp32 - cpu).max() <= 1 / 255
     assert np.abs(half - cpu).max() <= 8 / 255  # float16 activations

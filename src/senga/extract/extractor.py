@@ -2,9 +2,11 @@
 
 Both take an image (PIL, ``(H, W, 3) uint8`` or ``(H, W) uint8`` numpy) and
 give back its line art as a PIL ``"L"`` image of the same size, black lines on
-white. Both are safe to call from several threads at once: inference runs under
-``torch.inference_mode`` on a model that is put in eval mode and on its device
-once, at construction, and no call mutates the extractor.
+white. Both are safe to call from several threads at once: the network runs on a
+backend (:mod:`senga.extract.backends`: PyTorch, or onnxruntime without
+PyTorch) that is prepared once, at construction, and no call mutates the
+extractor. This module imports no torch: ``backend="onnxruntime"`` works in
+an install without it.
 
 Example (a freshly initialised network; use ``LineExtractor.from_pretrained()``
 for the bundled, trained one):
@@ -25,23 +27,22 @@ for the bundled, trained one):
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable
 from typing import Any, Protocol
 
 import numpy as np
-import torch
 from PIL import Image
-from torch import nn
 
+from senga.extract.backends import Backend, make_backend, resolve_backend, resolve_onnx_path
 from senga.extract.style import OutputStyle, as_style, render_gray
 from senga.extract.tiling import (
     DEFAULT_OVERLAP,
     DEFAULT_TILE,
     ProgressFn,
-    check_tiling,
-    predict_gray,
-    predict_ink,
+    Tiling,
+    gray_from_bands,
+    ink_from_bands,
+    tiled_bands,
 )
 from senga.io.images import ink_to_gray, to_rgb_array
 
@@ -68,23 +69,6 @@ def as_rgb(image: ImageLike) -> np.ndarray:
             f"expected an (H, W, 3), (H, W, 4) or (H, W) uint8 array, got shape {tuple(image.shape)}"
         )
     raise TypeError(f"expected a PIL image or a numpy array, got {type(image).__name__}")
-
-
-def resolve_device(device: str | torch.device) -> torch.device:
-    """``"auto"`` -> CUDA when available, else CPU; other names are checked."""
-    if str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' requested but CUDA is not available (use --device cpu or auto)")
-    return dev
-
-
-def _checked_device(device: str | torch.device, half: bool) -> torch.device:
-    dev = resolve_device(device)
-    if half and dev.type != "cuda":
-        raise ValueError(f"half precision needs a CUDA device, got device {str(dev)!r}")
-    return dev
 
 
 class Extractor(Protocol):
@@ -131,34 +115,57 @@ class LineExtractor(_ImageAPI):
     inference (:mod:`senga.extract.tiling`); memory stays bounded.
 
     Args:
-        model: a generator, ``(N, 3, H, W)`` in [0, 1] -> ``(N, 1, H, W)`` ink.
+        model: a generator ``nn.Module`` (``(N, 3, H, W)`` in [0, 1] -> ``(N, 1, H, W)``
+            ink; backend ``"torch"``), a ``.onnx`` file or a folder holding
+            ``model.onnx`` made by ``senga export`` (backend ``"onnxruntime"``),
+            or a :class:`~senga.extract.backends.Backend`.
         device: ``"auto"`` (CUDA if available), ``"cpu"``, ``"cuda"``, ...
-        half: float16 autocast on CUDA.
+        half: float16 autocast (torch backend on CUDA only).
         tile: output tile side in pixels.
         overlap: context pixels added on each interior side of a tile.
-        batch_size: tiles per forward pass.
+        batch_size: tiles per forward pass (``senga extract --batch``).
+        backend: ``"torch"``, ``"onnxruntime"`` or ``None`` / ``"auto"``
+            (from the kind of ``model``).
     """
 
     def __init__(
         self,
-        model: nn.Module,
-        device: str | torch.device = "auto",
+        model: Any,
+        device: Any = "auto",
         half: bool = False,
         tile: int = DEFAULT_TILE,
         overlap: int = DEFAULT_OVERLAP,
         batch_size: int = 1,
+        backend: str | None = None,
     ) -> None:
-        self.device = _checked_device(device, half)
-        check_tiling(tile, overlap, batch_size)
-        self.model = model.to(self.device).eval()
-        self._lock = threading.Lock()
+        self.tiling = Tiling(tile, overlap, batch_size)
+        self.backend: Backend = make_backend(model, backend, device=device, half=half)
         self.half = half
-        self.tile = tile
-        self.overlap = overlap
-        self.batch_size = batch_size
+
+    @property
+    def model(self) -> Any:
+        """The torch ``nn.Module`` (torch backend), else ``None``."""
+        return getattr(self.backend, "model", None)
+
+    @property
+    def device(self) -> Any:
+        """Where the network runs: a ``torch.device`` (torch) or ``"cpu"`` / ``"cuda"`` (onnxruntime)."""
+        return getattr(self.backend, "device", None)
+
+    @property
+    def tile(self) -> int:
+        return self.tiling.tile
+
+    @property
+    def overlap(self) -> int:
+        return self.tiling.overlap
+
+    @property
+    def batch_size(self) -> int:
+        return self.tiling.batch_size
 
     @classmethod
-    def from_model(cls, model: nn.Module, **kwargs: Any) -> LineExtractor:
+    def from_model(cls, model: Any, **kwargs: Any) -> LineExtractor:
         """Wrap an in-memory model (keyword arguments as in the constructor)."""
         return cls(model, **kwargs)
 
@@ -166,26 +173,35 @@ class LineExtractor(_ImageAPI):
     def from_pretrained(
         cls,
         path: str | os.PathLike[str] | None = None,
-        device: str | torch.device = "auto",
+        device: Any = "auto",
         half: bool = False,
         tile: int = DEFAULT_TILE,
         overlap: int = DEFAULT_OVERLAP,
         batch_size: int = 1,
+        backend: str | None = None,
     ) -> LineExtractor:
-        """Load a saved model folder (``model.safetensors`` + ``config.json``).
+        """Load a saved model: the folder (``model.safetensors`` + ``config.json``) for the
+        torch backend, its ``model.onnx`` (or a ``.onnx`` file) for onnxruntime.
 
         ``path=None`` or ``"default"`` loads the model bundled with senga
-        (``senga/weights/default``), offline.
+        (``senga/weights/default``), offline. ``backend=None`` / ``"auto"``
+        is ``"torch"`` when PyTorch is installed, else ``"onnxruntime"``.
 
         Raises:
             ValueError: the folder is missing or unusable, or the bundled
                 model is not installed ("bundled model not found").
         """
+        name = resolve_backend(backend)
+        Tiling(tile, overlap, batch_size)  # fail on settings before reading any file
+        if name == "onnxruntime":
+            return cls(resolve_onnx_path(path), device=device, half=half, tile=tile, overlap=overlap,
+                       batch_size=batch_size, backend=name)  # fmt: skip
+
+        from senga.extract.torch_backend import checked_device
         from senga.models import PretrainedError, bundled_model_dir, from_pretrained
 
-        _checked_device(device, half)  # fail on settings before reading any file
-        check_tiling(tile, overlap, batch_size)
-        if path is None or str(path) == "default":
+        checked_device(device, half)
+        if path is None or str(path) in ("default", "bundled"):
             directory = bundled_model_dir()
             if not (directory / "model.safetensors").is_file():
                 raise PretrainedError(
@@ -195,37 +211,18 @@ class LineExtractor(_ImageAPI):
         model = from_pretrained(path, map_location="cpu")
         return cls(model, device=device, half=half, tile=tile, overlap=overlap, batch_size=batch_size)
 
-    def _tiling(self) -> dict[str, Any]:
-        return {
-            "tile": self.tile,
-            "overlap": self.overlap,
-            "device": self.device,
-            "half": self.half,
-            "batch": self.batch_size,
-        }
-
-    def _ready(self) -> nn.Module:
-        """The model in eval mode on ``self.device``. Both hold after construction, so this
-        only changes something if a caller moved the model or switched it to train mode;
-        the lock keeps concurrent calls from doing that change twice at once."""
-        with self._lock:
-            p = next(self.model.parameters(), None)
-            if self.model.training or (p is not None and p.device != self.device):
-                self.model.to(self.device).eval()
-        return self.model
-
     def _ink(self, rgb: np.ndarray, progress: ProgressFn | None) -> np.ndarray:
-        return predict_ink(self._ready(), rgb, progress=progress, **self._tiling())
+        return ink_from_bands(tiled_bands(self.backend, rgb, self.tiling, progress), rgb.shape)
 
     def predict_gray(self, rgb: np.ndarray, progress: ProgressFn | None = None) -> np.ndarray:
         """``(H, W, 3) uint8`` RGB -> ``(H, W) uint8`` line image, built band by band (no full float map)."""
-        return predict_gray(self._ready(), rgb, progress=progress, **self._tiling())
+        return gray_from_bands(tiled_bands(self.backend, rgb, self.tiling, progress), rgb.shape)
 
     def __repr__(self) -> str:
-        name = getattr(getattr(self.model, "config", None), "name", type(self.model).__name__)
+        t = self.tiling
         return (
-            f"LineExtractor(model={name!r}, device={str(self.device)!r}, half={self.half}, "
-            f"tile={self.tile}, overlap={self.overlap}, batch_size={self.batch_size})"
+            f"LineExtractor({self.backend.describe()}, tile={t.tile}, overlap={t.overlap}, "
+            f"batch_size={t.batch_size})"
         )
 
 

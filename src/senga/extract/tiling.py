@@ -29,18 +29,21 @@ Design (details and measurements in ``docs/extraction.md``):
 
 Tiled output equals an untiled pass within 2/255 when ``overlap`` covers the
 model's effective receptive field (see ``DEFAULT_OVERLAP``).
+
+What runs the network is a :class:`senga.extract.backends.Backend` (torch or
+onnxruntime); the settings are one frozen :class:`Tiling`, checked once when
+it is made. This module imports no torch.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import torch
-from torch import nn
 
+from senga.extract.backends import Backend, make_backend
 from senga.io.images import ink_to_gray
 
 #: Default core side (pixels). Big tiles waste less compute on context; a
@@ -56,14 +59,33 @@ DEFAULT_OVERLAP: int = 128
 ProgressFn = Callable[[int, int], None]
 
 
-def size_multiple(model: nn.Module) -> int:
-    """The side multiple ``model`` pads its input to (16 for senga, ``2**num_downs`` for pix2pix, else 1)."""
-    from senga.models.generator import SIZE_MULTIPLE, SengaGenerator
+@dataclass(frozen=True)
+class Tiling:
+    """Tiling settings, checked once here (``ValueError`` with a one-line message).
 
-    m = getattr(model, "size_multiple", None)
-    if m is not None:
-        return int(m)
-    return SIZE_MULTIPLE if isinstance(model, SengaGenerator) else 1
+    Attributes:
+        tile: side of the block of output each window owns (its core), >= 32;
+            rounded up to the model's ``size_multiple`` when used.
+        overlap: context pixels added on each interior side of a core,
+            ``0 <= overlap <= 2 * tile`` (rounded up likewise).
+        batch_size: windows per forward pass (``--batch`` on the command line), >= 1.
+    """
+
+    tile: int = DEFAULT_TILE
+    overlap: int = DEFAULT_OVERLAP
+    batch_size: int = 1
+
+    def __post_init__(self) -> None:
+        if self.tile < 32:
+            raise ValueError(f"tile must be >= 32 pixels, got {self.tile}")
+        if not 0 <= self.overlap <= 2 * self.tile:  # blending ramps (overlap / 2 wide) of neighbouring cores stay apart
+            raise ValueError(f"overlap must be between 0 and 2 * tile = {2 * self.tile}, got {self.overlap}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch must be >= 1 (batch_size: windows per forward pass), got {self.batch_size}")
+
+    def aligned(self, multiple: int) -> tuple[int, int]:
+        """``(tile, overlap)`` rounded up to multiples of ``multiple``."""
+        return -(-self.tile // multiple) * multiple, -(-self.overlap // multiple) * multiple
 
 
 @dataclass(frozen=True)
@@ -137,64 +159,32 @@ def plan_axis(size: int, tile: int, overlap: int, multiple: int) -> AxisPlan:
     return AxisPlan(size, canvas, (canvas - size) // 2, cores, tuple(starts), tuple(ends), overlap / 2.0)
 
 
-def check_tiling(tile: int, overlap: int, batch: int) -> None:
-    """Raise ``ValueError`` for tiling settings :func:`predict_ink` cannot use."""
-    if tile < 32:
-        raise ValueError(f"tile must be >= 32 pixels, got {tile}")
-    if not 0 <= overlap <= 2 * tile:  # blending ramps (overlap / 2 wide) of neighbouring cores stay apart
-        raise ValueError(f"overlap must be between 0 and 2 * tile = {2 * tile}, got {overlap}")
-    if batch < 1:
-        raise ValueError(f"batch must be >= 1, got {batch}")
-
-
-def _check_args(rgb: np.ndarray, tile: int, overlap: int, batch: int) -> None:
+def check_rgb(rgb: np.ndarray) -> None:
+    """Raise ``ValueError`` unless ``rgb`` is a non-empty ``(H, W, 3) uint8`` image."""
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"expected an (H, W, 3) uint8 RGB image, got {tuple(rgb.shape)} {rgb.dtype}")
     if rgb.shape[0] < 1 or rgb.shape[1] < 1:
         raise ValueError(f"image has zero width or height: {tuple(rgb.shape)}")
-    check_tiling(tile, overlap, batch)
 
 
-def _autocast(device: torch.device, half: bool) -> contextlib.AbstractContextManager[object]:
-    if not half:
-        return contextlib.nullcontext()
-    if device.type != "cuda":
-        raise ValueError(f"half precision needs a CUDA device, got device {str(device)!r}")
-    return torch.autocast(device_type="cuda", dtype=torch.float16)
-
-
-def _prepare_model(model: nn.Module, device: torch.device) -> None:
-    """Eval mode (BatchNorm uses running statistics) on ``device``; no-op when already so."""
-    if model.training:
-        model.eval()
-    p = next(model.parameters(), None)
-    if p is not None and p.device != device:
-        model.to(device)
-
-
-def iter_ink_bands(
-    model: nn.Module,
-    rgb: np.ndarray,
-    tile: int = DEFAULT_TILE,
-    overlap: int = DEFAULT_OVERLAP,
-    device: str | torch.device = "cpu",
-    half: bool = False,
-    batch: int = 1,
-    progress: ProgressFn | None = None,
+def tiled_bands(
+    backend: Backend, rgb: np.ndarray, tiling: Tiling, progress: ProgressFn | None = None
 ) -> Iterator[tuple[int, np.ndarray]]:
-    """Tiled inference, yielding finished horizontal bands of the ink map top to bottom.
+    """Tiled inference on ``backend``, yielding finished horizontal bands of the ink map top to bottom.
 
-    Args: as :func:`predict_ink`.
+    Args:
+        backend: runs the windows (``backend.size_multiple`` aligns them).
+        rgb: ``(H, W, 3) uint8`` RGB image.
+        tiling: tile, overlap and windows per forward pass.
+        progress: ``progress(done_tiles, total_tiles)`` after each batch.
 
     Yields:
         ``(y0, band)``: ``band`` is ``(h, W)`` float32 ink for image rows
         ``y0 .. y0 + h``; the bands cover the image exactly once, in order.
     """
-    _check_args(rgb, tile, overlap, batch)
-    dev = torch.device(device)
-    _prepare_model(model, dev)
-    m = size_multiple(model)
-    tile, overlap = -(-tile // m) * m, -(-overlap // m) * m
+    check_rgb(rgb)
+    m = backend.size_multiple
+    tile, overlap = tiling.aligned(m)
     h, w = rgb.shape[:2]
     ys, xs = plan_axis(h, tile, overlap, m), plan_axis(w, tile, overlap, m)
     total = len(ys.starts) * len(xs.starts)
@@ -206,6 +196,7 @@ def iter_ink_bands(
     for j in range(len(xs.starts)):
         groups.setdefault(xs.ends[j] - xs.starts[j], []).append(j)
     carry: np.ndarray | None = None  # weighted sums of rows shared with the next strip
+    batch = tiling.batch_size
 
     for i, (y_a, y_b) in enumerate(zip(ys.starts, ys.ends)):
         rows = ys.source_index(y_a, y_b)
@@ -216,11 +207,7 @@ def iter_ink_bands(
         for members in groups.values():
             for k in range(0, len(members), batch):
                 chunk = members[k : k + batch]
-                tiles = np.stack([rgb[np.ix_(rows, x_index[j])] for j in chunk])
-                x = torch.from_numpy(tiles).to(dev).permute(0, 3, 1, 2).float().div_(255.0)
-                with torch.inference_mode(), _autocast(dev, half):
-                    out = model(x)
-                out = out[:, 0].float().cpu().numpy()
+                out = backend.run(np.stack([rgb[np.ix_(rows, x_index[j])] for j in chunk]))
                 for t, j in enumerate(chunk):
                     acc[:, xs.starts[j] : xs.ends[j]] += out[t] * (wy * x_weights[j][None, :])
                 done += len(chunk)
@@ -236,55 +223,86 @@ def iter_ink_bands(
             yield top - ys.offset, np.clip(band, 0.0, 1.0)
 
 
-def predict_ink(
-    model: nn.Module,
+def ink_from_bands(bands: Iterator[tuple[int, np.ndarray]], shape: tuple[int, ...]) -> np.ndarray:
+    """Collect :func:`tiled_bands` into one ``(H, W)`` float32 ink map."""
+    out = np.empty(shape[:2], np.float32)
+    for y0, band in bands:
+        out[y0 : y0 + band.shape[0]] = band
+    return out
+
+
+def gray_from_bands(bands: Iterator[tuple[int, np.ndarray]], shape: tuple[int, ...]) -> np.ndarray:
+    """Collect :func:`tiled_bands` into the 8-bit line image ``(H, W) uint8``
+    (``round(255 * (1 - ink))``: black lines on white), band by band (no full float map)."""
+    out = np.empty(shape[:2], np.uint8)
+    for y0, band in bands:
+        out[y0 : y0 + band.shape[0]] = ink_to_gray(band)
+    return out
+
+
+# The keyword API below takes a model (an nn.Module, a backend, or an ONNX path) and the settings
+# one by one; each call builds one Tiling and one backend (both checked once) and runs the above.
+
+
+def iter_ink_bands(
+    model: Any,
     rgb: np.ndarray,
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
-    device: str | torch.device = "cpu",
+    device: Any = "cpu",
     half: bool = False,
-    batch: int = 1,
+    batch_size: int = 1,
+    progress: ProgressFn | None = None,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """:func:`tiled_bands` with the settings as keywords (arguments as :func:`predict_ink`)."""
+    tiling = Tiling(tile, overlap, batch_size)
+    return tiled_bands(make_backend(model, device=device, half=half), rgb, tiling, progress)
+
+
+def predict_ink(
+    model: Any,
+    rgb: np.ndarray,
+    tile: int = DEFAULT_TILE,
+    overlap: int = DEFAULT_OVERLAP,
+    device: Any = "cpu",
+    half: bool = False,
+    batch_size: int = 1,
     progress: ProgressFn | None = None,
 ) -> np.ndarray:
     """Ink map of an image of any size by tiled inference (see the module doc).
 
     Args:
-        model: a generator, ``(N, 3, h, w)`` float in [0, 1] -> ``(N, 1, h, w)``
-            ink. It is put in eval mode and moved to ``device`` if needed.
+        model: a generator ``nn.Module`` (``(N, 3, h, w)`` float in [0, 1] ->
+            ``(N, 1, h, w)`` ink; put in eval mode and moved to ``device``),
+            a ``.onnx`` file made by ``senga export``, or a :class:`Backend`.
         rgb: ``(H, W, 3) uint8`` RGB image.
         tile: side of the output block each window owns (rounded up to the
             model's size multiple, 16 for senga).
         overlap: context pixels added on each interior side of a tile, at
             most ``2 * tile`` (rounded up to the model's size multiple).
-        device: where the model runs (``"cpu"``, ``"cuda"``, ...).
-        half: float16 autocast (CUDA only).
-        batch: tiles per forward pass.
+        device: where the model runs (``"cpu"``, ``"cuda"``, ``"auto"``).
+        half: float16 autocast (torch on CUDA only).
+        batch_size: tiles per forward pass.
         progress: ``progress(done_tiles, total_tiles)`` after each batch.
 
     Returns:
         ``(H, W)`` float32 ink in [0, 1] (1 = line).
     """
-    _check_args(rgb, tile, overlap, batch)
-    out = np.empty(rgb.shape[:2], np.float32)
-    for y0, band in iter_ink_bands(model, rgb, tile, overlap, device, half, batch, progress):
-        out[y0 : y0 + band.shape[0]] = band
-    return out
+    bands = iter_ink_bands(model, rgb, tile, overlap, device, half, batch_size, progress)
+    return ink_from_bands(bands, rgb.shape)
 
 
 def predict_gray(
-    model: nn.Module,
+    model: Any,
     rgb: np.ndarray,
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
-    device: str | torch.device = "cpu",
+    device: Any = "cpu",
     half: bool = False,
-    batch: int = 1,
+    batch_size: int = 1,
     progress: ProgressFn | None = None,
 ) -> np.ndarray:
     """Like :func:`predict_ink` but returns the 8-bit line image ``(H, W) uint8``
     (``round(255 * (1 - ink))``: black lines on white), built band by band."""
-    _check_args(rgb, tile, overlap, batch)
-    out = np.empty(rgb.shape[:2], np.uint8)
-    for y0, band in iter_ink_bands(model, rgb, tile, overlap, device, half, batch, progress):
-        out[y0 : y0 + band.shape[0]] = ink_to_gray(band)
-    return out
+    bands = iter_ink_bands(model, rgb, tile, overlap, device, half, batch_size, progress)
+    return gray_from_bands(bands, rgb.shape)

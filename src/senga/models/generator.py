@@ -187,6 +187,12 @@ class SengaGenerator(nn.Module):
                     m.reset_parameters()
 
     @property
+    def size_multiple(self) -> int:
+        """Padded sides are multiples of this (16: four stride-2 convs); the generator
+        contract that tiling and ONNX export read (``Pix2PixUNet`` has it too)."""
+        return SIZE_MULTIPLE
+
+    @property
     def min_size(self) -> int:
         """Smallest padded side: the 1/16 bottleneck must exceed the decoder conv's padding."""
         return SIZE_MULTIPLE * max(MIN_SIZE // SIZE_MULTIPLE, self.config.decoder_kernel // 2 + 1)
@@ -217,7 +223,7 @@ class SengaGenerator(nn.Module):
                 f"got {x.dtype} {tuple(x.shape)}"
             )
         x = self.network_input(x)
-        x, pad = pad_to_multiple(x, SIZE_MULTIPLE, self.min_size)
+        x, pad = pad_to_multiple(x, self.size_multiple, self.min_size)
         x = x.contiguous(memory_format=self.memory_format)
 
         skips = []

@@ -98,7 +98,13 @@ class Pix2PixUNet(nn.Module):
 
     @property
     def size_multiple(self) -> int:
+        """Padded sides are multiples of this (``2**num_downs``): the generator contract."""
         return 2**self.config.num_downs
+
+    @property
+    def min_size(self) -> int:
+        """Smallest padded side (one multiple: every side is padded to at least that)."""
+        return self.size_multiple
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, in_channels, H, W)`` float in [0, 1] -> ``(N, 1, H, W)`` ink in [0, 1]."""

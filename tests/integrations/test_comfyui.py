@@ -246,6 +246,16 @@ def test_loader_bad_folder_names_the_folder(tmp_path: Path) -> None:
         load_model(tmp_path / "nothing", "cpu")
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (none here)")
+def test_cuda_device_matches_cpu(model, images, black) -> None:
+    (on_gpu,) = SengaLoadModel().load(model="bundled", device="cuda")
+    assert next(on_gpu.module.parameters()).device.type == "cuda"
+    for senga_model, device in ((on_gpu, "model"), (model, "cuda")):
+        lines, alpha = run(senga_model, to_comfy(images), device=device)
+        assert lines.device.type == "cpu" and alpha.device.type == "cpu"  # ComfyUI keeps IMAGEs on the CPU
+        assert float((lines - black[0]).abs().max()) <= 2 / 255
+
+
 # --- running inside ComfyUI: device, progress, cancel ---------------------------------------
 
 
@@ -351,8 +361,10 @@ def test_copied_folder_without_senga_says_how_to_install(tmp_path: Path) -> None
         "module = importlib.util.module_from_spec(spec); sys.modules['senga_comfyui'] = module\n"
         "spec.loader.exec_module(module)\n"
     )
-    # -S: no site-packages, so no installed senga (nor torch), as in a ComfyUI Python without senga
-    proc = subprocess.run([sys.executable, "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    # -I -S: no site-packages and no PYTHONPATH, so no senga (nor torch), as in a ComfyUI Python without senga
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode != 0
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError: senga ComfyUI nodes: the senga package is not installed")

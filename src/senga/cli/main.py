@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "senga.cli.extract",
     "senga.cli.eval",
     "senga.cli.synth",
+    "senga.cli.vector",
     "senga.cli.train",
     "senga.cli.bench",
     "senga.cli.info",

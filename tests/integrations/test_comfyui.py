@@ -264,9 +264,12 @@ class Interrupted(Exception):
 
 
 @pytest.fixture
-def fake_comfy(monkeypatch):
-    """A stand-in ``comfy`` package with the three hooks the nodes use."""
+def fake_comfy(monkeypatch, tmp_path: Path):
+    """Stand-ins for ComfyUI's ``comfy`` package (the three hooks the nodes use) and ``folder_paths``."""
     state = types.SimpleNamespace(device=torch.device("cpu"), interrupt_after=None, checks=0, updates=[])
+    folder_paths = types.ModuleType("folder_paths")
+    folder_paths.models_dir = str(tmp_path / "ComfyUI" / "models")
+    monkeypatch.setitem(sys.modules, "folder_paths", folder_paths)
     mm = types.ModuleType("comfy.model_management")
 
     def throw_exception_if_processing_interrupted() -> None:
@@ -297,6 +300,16 @@ def test_auto_device_is_comfyuis_choice_inside_comfyui(fake_comfy) -> None:
     fake_comfy.device = torch.device("meta")  # whatever ComfyUI says, "auto" follows
     assert pick_device("auto") == torch.device("meta")
     assert pick_device("cpu") == torch.device("cpu")
+
+
+def test_model_names_are_looked_up_in_comfyuis_models_folder(fake_comfy, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "ComfyUI" / "models" / "senga" / "mine"
+    save_pretrained(create_model("senga-noattn"), folder, dtype=torch.float16)
+    monkeypatch.chdir(tmp_path)
+    (loaded,) = SengaLoadModel().load(model="mine", device="cpu")
+    assert loaded.folder == folder.resolve()
+    assert load_model(folder, "cpu") is loaded  # the full path is the same cache entry
+    assert load_model("bundled", "cpu").folder == bundled_model_dir()
 
 
 def test_auto_device_outside_comfyui() -> None:

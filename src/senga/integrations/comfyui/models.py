@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from senga.extract import LineExtractor
-from senga.integrations.comfyui.runtime import pick_device
+from senga.integrations.comfyui.runtime import comfy_models_dir, pick_device
 from senga.models import bundled_model_dir
 from senga.models.pretrained import CONFIG_NAME, WEIGHTS_NAME
 
@@ -51,11 +51,21 @@ _lock = threading.Lock()
 
 
 def model_folder(model: str | os.PathLike[str]) -> Path:
-    """``"bundled"`` (or ``"default"``, ``""``) -> the bundled model folder; else the folder, resolved."""
+    """The resolved model folder ``model`` names.
+
+    ``"bundled"`` (or ``"default"``, ``""``) is the bundled model; a relative
+    path that does not exist from the working directory is taken relative to
+    ``ComfyUI/models/senga`` when running inside ComfyUI.
+    """
     text = str(model).strip()
     if text.lower() in BUNDLED_NAMES:
         return bundled_model_dir()
-    return Path(text).expanduser().resolve()
+    path = Path(text).expanduser()
+    if not path.is_absolute() and not path.exists():
+        base = comfy_models_dir()
+        if base is not None:
+            path = base / path
+    return path.resolve()
 
 
 def folder_stamp(folder: Path) -> Stamp:

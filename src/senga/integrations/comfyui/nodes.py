@@ -64,8 +64,8 @@ class SengaLoadModel:
                     "STRING",
                     {
                         "default": "bundled",
-                        "tooltip": "'bundled' (the model shipped with senga) or the path of a model folder "
-                        "(model.safetensors + config.json, e.g. a training run's best/)",
+                        "tooltip": "'bundled' (the model shipped with senga), a folder in ComfyUI/models/senga/ "
+                        "or the path of a model folder (model.safetensors + config.json, e.g. a training run's best/)",
                     },
                 ),
                 "device": (

@@ -4,13 +4,15 @@ Inside ComfyUI the ``comfy`` package is importable: the device comes from
 ``comfy.model_management.get_torch_device()`` (so ``--cpu``, ``--gpu-only``,
 ``--directml`` ... are respected), long runs report progress through
 ``comfy.utils.ProgressBar`` and stop when the user presses "Cancel"
-(``throw_exception_if_processing_interrupted``). Outside ComfyUI (tests,
+(``throw_exception_if_processing_interrupted``), and model folders may be
+named relative to ``ComfyUI/models/senga``. Outside ComfyUI (tests,
 scripts) the device is CUDA when available, else CPU, and the rest does nothing.
 """
 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 import torch
@@ -49,6 +51,15 @@ def pick_device(name: str) -> torch.device:
         return resolve_device(name)
     except RuntimeError as err:  # torch.device("nonsense")
         raise ValueError(f"unknown device {name!r}: use one of {', '.join(DEVICES)}") from err
+
+
+def comfy_models_dir() -> Path | None:
+    """``ComfyUI/models/senga`` inside ComfyUI (from ``folder_paths.models_dir``), else ``None``."""
+    try:
+        folder_paths = importlib.import_module("folder_paths")
+    except ImportError:
+        return None
+    return Path(folder_paths.models_dir) / "senga"
 
 
 def check_interrupted() -> None:

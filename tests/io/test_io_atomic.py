@@ -65,3 +65,84 @@ def test_output_gets_the_usual_file_mode_not_mkstemps_private_one(tmp_path):
     target = tmp_path / "lines.png"
     write_ink(target, np.zeros((2, 2), np.float32))
     assert os.stat(target).st_mode & 0o777 == 0o666 & ~atomic._UMASK
+
+
+def test_file_and_folder_are_fsynced_before_the_write_returns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import stat
+
+    from senga.io import atomic
+
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("fsync dir" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        events.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with atomic_write_path(tmp_path / "out.csv") as tmp:
+        tmp.write_text("a,b\n")
+    assert events == ["fsync file", "rename", "fsync dir"]
+    assert (tmp_path / "out.csv").read_text() == "a,b\n"
+
+
+def test_a_failed_fsync_reports_the_error_and_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from senga.io import atomic
+
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic.os, "fsync", no_space)
+    with pytest.raises(OSError) as err:
+        with atomic_write_path(target) as tmp:
+            tmp.write_text("new")
+    assert err.value.errno == errno.ENOSPC
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_stale_temporaries_of_killed_writers_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from senga.io import atomic
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    stale = folder / f".a.{_dead_pid()}.k3j9x_2q.tmp.png"  # a writer killed mid-write
+    live = folder / f".b.{os.getpid()}.abcdefgh.tmp.png"  # a write in progress (this process)
+    legacy_old = folder / ".c.zz9_zz9z.tmp.png"  # older senga naming, long abandoned
+    legacy_new = folder / ".d.zz9_zz9y.tmp.png"  # older naming, maybe still being written
+    user = folder / ".notes.tmp.txt"  # not our naming: never touched
+    for p in (stale, live, legacy_old, legacy_new, user):
+        p.write_bytes(b"partial")
+    hour_ago = time.time() - 2 * atomic.LEGACY_TMP_MAX_AGE
+    os.utime(legacy_old, (hour_ago, hour_ago))
+    atomic._cleaned.discard(folder.resolve())
+
+    write_ink(folder / "x.png", np.zeros((2, 2), np.float32))
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([live.name, legacy_new.name, user.name, "x.png"])

@@ -5,6 +5,10 @@ Examples::
     senga eval out/ data/test/line                 # summary table
     senga eval out/ data/test/line --json          # machine-readable, per image
     senga eval out/ data/test/line --csv scores.csv --resize
+    senga eval out/a.png data/test/line/a.png      # two files: one pair
+
+``--csv`` is written atomically and never replaces one of the images read
+(:class:`senga.io.OutputGuard`).
 """
 
 from __future__ import annotations
@@ -13,18 +17,20 @@ import argparse
 import json
 import sys
 
-from senga.metrics.files import EVAL_EXTENSIONS, EvalReport, evaluate_folders
+from senga.io.outputs import OutputGuard
+from senga.metrics.files import EVAL_EXTENSIONS, EvalReport, evaluate_folders, input_files
 
 NAME = "eval"
 HELP = "score predicted line images against ground truth (exact grayscale P, R, F1 and RMSE)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("pred_dir", metavar="PRED_DIR", help="folder of predicted line images")
+    parser.add_argument("pred_dir", metavar="PRED_DIR", help="folder of predicted line images (or one file)")
     parser.add_argument(
         "gt_dir",
         metavar="GT_DIR",
-        help=f"folder of ground-truth line images, paired with predictions by name ({' '.join(EVAL_EXTENSIONS)})",
+        help="folder of ground-truth line images, paired with predictions by name "
+        f"({' '.join(EVAL_EXTENSIONS)}); or one file when PRED_DIR is one file",
     )
     parser.add_argument(
         "--json",
@@ -49,9 +55,12 @@ def format_table(report: EvalReport, label: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    csv_path = None
+    if args.csv:  # checked before scoring: never replace an input, never a folder
+        csv_path = OutputGuard(inputs=input_files(args.pred_dir, args.gt_dir)).check_file(args.csv)
     report = evaluate_folders(args.pred_dir, args.gt_dir, resize=args.resize)
-    if args.csv:
-        report.write_csv(args.csv)
+    if csv_path is not None:
+        report.write_csv(csv_path)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

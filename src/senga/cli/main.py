@@ -7,15 +7,26 @@ Each subcommand lives in its own module under :mod:`senga.cli` and exposes
 * ``add_arguments(parser)``: declare its flags,
 * ``run(args) -> int``: do the work and return the exit code.
 
-Library errors that users can cause (bad files, bad configs) are printed as one
-line ``senga: error: ...`` with exit code 2; the library itself never exits.
+The error boundary (:func:`main`): no command ends in a Python traceback.
+Errors users can cause (bad files, bad configs: ``ValueError`` and friends) are
+printed as ``senga: error: PATH: problem`` with exit code 2 (an error that
+lists several problems, like ``DatasetError``, prints one indented line per
+problem after it). Failures of the machine (any ``OSError`` such as a full or
+read-only disk or a denied permission, ``MemoryError``) print one line naming
+the file and the problem, exit code 1. Anything else is a bug: one line
+``senga: internal error: ...``, exit code 1. ``senga --debug COMMAND ...``
+(or ``SENGA_DEBUG=1``) shows the traceback instead. The library itself never
+exits.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from senga import __version__
@@ -23,17 +34,83 @@ from senga import __version__
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "senga.cli.extract",
+    "senga.cli.serve",
     "senga.cli.eval",
     "senga.cli.synth",
     "senga.cli.vector",
     "senga.cli.train",
     "senga.cli.bench",
+    "senga.cli.export",
     "senga.cli.info",
 )
 
 
+#: Environment variable that turns ``--debug`` on (``SENGA_DEBUG=1``).
+DEBUG_ENV = "SENGA_DEBUG"
+#: At most this many problem lines follow an error's first line.
+MAX_DETAIL_LINES = 30
+
+
 class UserError(Exception):
     """An error caused by the user's input: printed as one line, exit code 2."""
+
+
+def _debug_requested(args: argparse.Namespace) -> bool:
+    env = os.environ.get(DEBUG_ENV, "").strip().lower()
+    return bool(getattr(args, "debug", False)) or env not in ("", "0", "false", "no", "off")
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0].strip() if text else type(err).__name__
+
+
+def describe_os_error(err: OSError) -> str:
+    """``"PATH: problem"`` for an ``OSError`` (the file it names, the system's words for errno)."""
+    problem = err.strerror or _first_line(err)
+    if err.errno == errno.ENOSPC:
+        problem = f"{problem} (disk full)"
+    elif err.errno == errno.EROFS:
+        problem = f"{problem} (read-only file system)"
+    if err.filename is not None:
+        where = os.fsdecode(err.filename)
+        if err.filename2 is not None:
+            where = f"{where} -> {os.fsdecode(err.filename2)}"
+        return f"{where}: {problem}"
+    return problem
+
+
+def report_error(err: BaseException) -> int:
+    """Print ``err`` as ``senga: error: ...`` (one line, plus listed problems) and return the exit code."""
+    if isinstance(err, MemoryError):
+        detail = _first_line(err) if str(err).strip() else "the data or model did not fit"
+        print(f"senga: error: out of memory ({detail}); use smaller inputs, --crop, --batch or --tile", file=sys.stderr)
+        return 1
+    if isinstance(err, OSError):
+        print(f"senga: error: {describe_os_error(err)}", file=sys.stderr)
+        return 1
+    if isinstance(err, (UserError, ValueError, KeyError)):
+        lines = [line.rstrip() for line in str(err).strip().splitlines()] or [type(err).__name__]
+        head = lines[0].strip()
+        if isinstance(err, KeyError):
+            head = head.strip("'\"")
+        print(f"senga: error: {head}", file=sys.stderr)
+        detail = [line for line in lines[1:] if line.strip()]
+        for line in detail[:MAX_DETAIL_LINES]:
+            print(line if line.startswith(" ") else f"  {line}", file=sys.stderr)
+        if len(detail) > MAX_DETAIL_LINES:
+            print(f"  ... and {len(detail) - MAX_DETAIL_LINES} more lines", file=sys.stderr)
+        return 2
+    name = type(err).__name__
+    if name == "SafetensorError":  # a damaged .safetensors file that no caller named
+        print(f"senga: error: unreadable safetensors file ({_first_line(err)})", file=sys.stderr)
+        return 1
+    print(
+        f"senga: internal error: {name}: {_first_line(err)} (rerun with --debug for the traceback "
+        "and report it)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,18 +119,46 @@ def build_parser() -> argparse.ArgumentParser:
         description="senga (線画): extract grayscale line art from color illustrations.",
     )
     parser.add_argument("--version", action="version", version=f"senga {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help=f"show Python tracebacks of errors (or set {DEBUG_ENV}=1)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for modname in COMMAND_MODULES:
+        p = None
         try:
             mod = importlib.import_module(modname)
+            p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+            mod.add_arguments(p)
         except ModuleNotFoundError as err:
             if err.name == modname:  # subcommand not written yet
                 continue
-            raise
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        mod.add_arguments(p)
+            if (err.name or "").partition(".")[0] != "torch":
+                raise
+            # Installed without PyTorch (extraction runs on onnxruntime): the command stays
+            # listed and says in one line how to get what it needs.
+            _add_needs_torch(sub, p, modname.rpartition(".")[2])
+            continue
+        # also accepted after the command name; SUPPRESS keeps a flag given before it
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         p.set_defaults(_run=mod.run)
     return parser
+
+
+def _add_needs_torch(sub: argparse._SubParsersAction, p: argparse.ArgumentParser | None, name: str) -> None:
+    from senga.extract.backends import TORCH_MISSING
+
+    message = f"senga {name} {TORCH_MISSING}"
+    if p is None:  # every word after the command is taken as is (no option parsing)
+        help_ = f"(needs PyTorch: pip install 'senga[torch]') senga {name}"
+        p = sub.add_parser(name, help=help_, add_help=False, prefix_chars="\0")
+        p.add_argument("_args", nargs="*", help=argparse.SUPPRESS)
+    else:
+        p.add_argument("_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+    def run(args: argparse.Namespace) -> int:
+        raise UserError(message)
+
+    p.set_defaults(_run=run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,13 +172,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("senga: interrupted", file=sys.stderr)
         return 130
-    except (UserError, ValueError, FileNotFoundError, KeyError) as err:
-        msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        if isinstance(err, KeyError):
-            msg = msg.strip("'\"")
-        print(f"senga: error: {msg}", file=sys.stderr)
-        return 2
+    except SystemExit:
+        raise
+    except ModuleNotFoundError as err:
+        if _debug_requested(args):
+            traceback.print_exc()
+        if (err.name or "").partition(".")[0] != "torch":
+            return report_error(err)
+        from senga.extract.backends import TORCH_MISSING  # an install without the torch extra
 
+        print(f"senga: error: senga {args.command} {TORCH_MISSING}", file=sys.stderr)
+        return 2
+    except BaseException as err:  # the boundary: one line, no traceback unless asked for
+        if _debug_requested(args):
+            traceback.print_exc()
+        return report_error(err)
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

@@ -1,7 +1,8 @@
 """Score a folder of predicted line images against a folder of ground truth.
 
-Files are paired by name: the path relative to its folder without the
-extension (``gt/sub/001.png`` pairs with ``pred/sub/001.jpg``). Every
+Two files (``evaluate_folders(pred.png, gt.png)``) are scored as one pair,
+named after the ground truth. Folders are paired by name: the path relative
+to its folder without the extension (``gt/sub/001.png`` pairs with ``pred/sub/001.jpg``). Every
 ground-truth image needs a prediction; predictions without ground truth are
 ignored and listed in :attr:`EvalReport.unmatched`. Both sides are read as
 8-bit luminance, ``ink = 1 - L/255`` (alpha composited on white, see
@@ -55,7 +56,7 @@ class EvalReport:
         return {"mean": dict(self.mean), "images": [asdict(s) for s in self.images]}
 
     def write_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write one row per image (``name,P,R,F1,RMSE``), atomically."""
+        """Write one row per image (``name,P,R,F1,RMSE``), atomically (check ``path`` with :func:`input_files`)."""
         with atomic_write_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(("name", *SCORE_KEYS))
@@ -65,6 +66,10 @@ class EvalReport:
 
 def _index(folder: Path, role: str) -> dict[str, Path]:
     """``{name: file}`` for the images under ``folder``; duplicate names are an error."""
+    if folder.is_file():
+        raise ValueError(
+            f"{folder}: is a file; compare two folders (PRED_DIR GT_DIR) or two files, not a file and a folder"
+        )
     if not folder.is_dir():
         raise ValueError(f"{folder}: no such folder ({role} images)")
     found: dict[str, Path] = {}
@@ -96,6 +101,17 @@ def _read_prediction(pred_path: Path, gt_path: Path, size: tuple[int, int], resi
     return gray_to_ink(np.asarray(resized, dtype=np.uint8))
 
 
+def input_files(pred: str | os.PathLike[str], gt: str | os.PathLike[str]) -> list[Path]:
+    """Every file :func:`evaluate_folders` may read for ``pred`` and ``gt`` (so no output replaces one)."""
+    found: list[Path] = []
+    for path in (Path(pred), Path(gt)):
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(p for p in list_images(path) if p.suffix.lower() in EVAL_EXTENSIONS)
+    return found
+
+
 def evaluate_folders(
     pred_dir: str | os.PathLike[str],
     gt_dir: str | os.PathLike[str],
@@ -105,8 +121,9 @@ def evaluate_folders(
     """Exact P, R, F1 (eqs. 4-6) and RMSE of every ground-truth image's prediction.
 
     Args:
-        pred_dir: folder of predicted line images (black lines on white).
-        gt_dir: folder of ground-truth line images; defines the image set.
+        pred_dir: folder of predicted line images (black lines on white), or one file.
+        gt_dir: folder of ground-truth line images; defines the image set. One
+            file when ``pred_dir`` is one file.
         resize: resample predictions to the ground-truth size (bilinear)
             instead of failing on a size mismatch.
         eps: the paper's footnote epsilon.
@@ -121,6 +138,11 @@ def evaluate_folders(
         ImageError: an unreadable image or a size mismatch (names the file).
     """
     pred_dir, gt_dir = Path(pred_dir), Path(gt_dir)
+    if pred_dir.is_file() and gt_dir.is_file():
+        gt = read_ink(gt_dir)
+        s = scores(_read_prediction(pred_dir, gt_dir, gt.shape, resize), gt, eps=eps)
+        one = ImageScore(name=gt_dir.stem, **{k: float(s[k]) for k in SCORE_KEYS})
+        return EvalReport(images=[one], mean=mean_scores([asdict(one)]))
     gts = _index(gt_dir, "ground-truth")
     if not gts:
         raise ValueError(f"{gt_dir}: no ground-truth images ({', '.join(EVAL_EXTENSIONS)})")

@@ -2,7 +2,12 @@
 
 ``config.json``::
 
-    {"name": "senga", "config": {...fields but name...}, "senga_version": "0.1.0", "format": 1}
+    {"name": "senga", "config": {...fields but name...}, "senga_version": "0.1.0", "format": 1,
+     "weights_sha256": "<hex SHA-256 of model.safetensors>"}
+
+``weights_sha256`` is written by :func:`save_pretrained` and checked by
+:func:`from_pretrained` (a damaged or swapped weights file is refused with a
+message naming it); folders saved before it existed load without the check.
 
 ``from_pretrained`` rebuilds the model with ``create_model(name, **config)``
 and loads the weights into it, so a folder needs nothing but these two files.
@@ -11,6 +16,7 @@ and loads the weights into it, so a folder needs nothing but these two files.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -18,7 +24,8 @@ from typing import Any
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load as load_safetensors_bytes
+from safetensors.torch import save_file
 from torch import nn
 
 from senga.io import atomic_write_path
@@ -27,6 +34,8 @@ from senga.models.registry import create_model
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
 FORMAT_VERSION = 1
+#: config.json key holding the hex SHA-256 of ``model.safetensors``.
+SHA256_KEY = "weights_sha256"
 
 __all__ = [
     "CONFIG_NAME",
@@ -87,6 +96,7 @@ def save_pretrained(
     directory.mkdir(parents=True, exist_ok=True)
     with atomic_write_path(directory / WEIGHTS_NAME) as tmp:
         save_file(tensors, str(tmp), metadata={"format": "pt", "senga_model": name})
+        meta[SHA256_KEY] = hashlib.sha256(tmp.read_bytes()).hexdigest()
     with atomic_write_path(directory / CONFIG_NAME) as tmp:
         tmp.write_text(json.dumps(meta, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return directory
@@ -133,6 +143,9 @@ def read_model_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
         raise PretrainedError(
             cfg_path, f"format {fmt!r} is not supported (expected {FORMAT_VERSION})"
         )
+    digest = meta.get(SHA256_KEY)
+    if digest is not None and not (isinstance(digest, str) and len(digest) == 64):
+        raise PretrainedError(cfg_path, f'"{SHA256_KEY}" must be a 64-character hex string')
     return meta
 
 
@@ -151,8 +164,9 @@ def from_pretrained(
 
     Raises:
         PretrainedError (a ValueError): missing folder or file, corrupt JSON or
-            weights, unknown model name or config field, weights that do not
-            match the config (names which tensors differ).
+            weights, weights whose SHA-256 differs from config.json's
+            ``weights_sha256``, unknown model name or config field, weights
+            that do not match the config (names which tensors differ).
     """
     directory = _resolve_dir(path)
     meta = read_model_config(directory)
@@ -166,9 +180,23 @@ def from_pretrained(
     if not weights_path.is_file():
         raise PretrainedError(weights_path, "missing")
     try:
-        tensors = load_file(str(weights_path), device="cpu")
-    except (SafetensorError, OSError, RuntimeError) as err:
+        data = weights_path.read_bytes()
+    except OSError as err:
+        raise PretrainedError(weights_path, f"cannot read ({err.strerror or err})") from None
+    try:
+        tensors = load_safetensors_bytes(data)
+    except (SafetensorError, OSError, RuntimeError, ValueError) as err:
         raise PretrainedError(weights_path, f"unreadable safetensors file ({err})") from None
+    expected_sha = meta.get(SHA256_KEY)
+    if expected_sha is not None:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected_sha.lower():
+            raise PretrainedError(
+                weights_path,
+                f"SHA-256 {actual[:12]}... differs from {expected_sha[:12]}... recorded in {CONFIG_NAME}: "
+                "the file is damaged or was changed after saving; restore it or save the model again",
+            )
+    del data
 
     expected = model.state_dict()
     missing = sorted(set(expected) - set(tensors))

@@ -18,7 +18,10 @@ into a flat ``{key: tensor}`` dict for safetensors and leaves JSON behind with
 Atomicity: a checkpoint is written into ``RUN/.NAME.staging/``, then swapped in
 with two renames (``NAME -> .NAME.old``, ``.NAME.staging -> NAME``). A crash at
 any point leaves either the previous or the new complete checkpoint;
-:func:`recover_checkpoint` finishes an interrupted swap.
+:func:`recover_checkpoint` finishes an interrupted swap. Every file is fsynced
+before its rename and the run folder after the swap. A write that fails (disk
+full, read-only disk) removes the staging folder, keeps the previous
+checkpoint and raises an ``OSError`` naming the checkpoint folder.
 """
 
 from __future__ import annotations
@@ -176,21 +179,33 @@ def write_checkpoint(
     """
     from senga.models import save_pretrained
 
+    from safetensors import SafetensorError
+
+    from senga.io.atomic import fsync_dir
+
     run_dir = Path(run_dir)
     recover_checkpoint(run_dir, name)
     final, staging, old = run_dir / name, run_dir / f".{name}.staging", run_dir / f".{name}.old"
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    save_pretrained(_unwrap(generator), staging)
-    if discriminator is not None:
-        save_pretrained(_unwrap(discriminator), staging / DISCRIMINATOR_DIR)
-    if state is not None:
-        write_training_state(staging, state)
-    _write_json(staging / INFO_JSON, dict(info))  # last: marks the staging folder complete
+    try:
+        staging.mkdir(parents=True)
+        save_pretrained(_unwrap(generator), staging)
+        if discriminator is not None:
+            save_pretrained(_unwrap(discriminator), staging / DISCRIMINATOR_DIR)
+        if state is not None:
+            write_training_state(staging, state)
+        _write_json(staging / INFO_JSON, dict(info))  # last: marks the staging folder complete
+    except (OSError, SafetensorError) as err:  # disk full, read-only disk, ...
+        shutil.rmtree(staging, ignore_errors=True)
+        code = err.errno if isinstance(err, OSError) else None
+        what = err.strerror if isinstance(err, OSError) and err.strerror else str(err).strip()
+        kept = "the previous checkpoint is kept" if final.exists() else "there is no earlier checkpoint"
+        raise OSError(code, f"{what}; checkpoint not written, {kept}", str(final)) from err
     if final.exists():
         os.replace(final, old)
     os.replace(staging, final)
+    fsync_dir(run_dir)
     if old.exists():
         shutil.rmtree(old)
     return final
@@ -213,7 +228,7 @@ def read_training_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """Read what :func:`write_training_state` wrote.
 
     Raises:
-        CheckpointError: the files are missing or of an unknown format.
+        CheckpointError: the files are missing, damaged (e.g. truncated) or of an unknown format.
     """
     from safetensors.torch import load_file
 
@@ -225,9 +240,22 @@ def read_training_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
         meta = json.loads(json_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise CheckpointError(f"{json_path}: not valid JSON ({err.msg})") from None
-    if meta.get("format") != STATE_FORMAT:
+    except UnicodeDecodeError:
+        raise CheckpointError(f"{json_path}: not valid JSON (not UTF-8 text)") from None
+    if not isinstance(meta, dict) or meta.get("format") != STATE_FORMAT:
         raise CheckpointError(f"{json_path}: unknown training state format {meta.get('format')!r}")
-    return join_tensors(meta["state"], load_file(str(tensor_path)))
+    try:
+        tensors = load_file(str(tensor_path))
+    except Exception as err:  # SafetensorError for a truncated / damaged file, OSError to read it
+        raise CheckpointError(
+            f"{tensor_path}: damaged training state ({type(err).__name__}: {str(err).strip() or 'unreadable'}); "
+            "this checkpoint cannot be resumed: restore the file, or start a new run "
+            f"(--init {folder} keeps its weights)"
+        ) from None
+    try:
+        return join_tensors(meta["state"], tensors)
+    except (KeyError, TypeError, ValueError) as err:
+        raise CheckpointError(f"{json_path}: does not match {STATE_TENSORS} ({err!r})") from None
 
 
 def load_weights_into(model: nn.Module, folder: str | os.PathLike[str]) -> None:

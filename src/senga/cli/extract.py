@@ -50,11 +50,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--model", default="default", metavar="default|PATH",
-        help="model folder (model.safetensors + config.json); default: the bundled model",
+        help="model folder (model.safetensors + config.json; for --backend onnxruntime its model.onnx, "
+        "or a .onnx file); default: the bundled model",
     )  # fmt: skip
     parser.add_argument("--method", default="model", choices=_METHODS, help="the model or a classical baseline")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs")
     parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
+    parser.add_argument(
+        "--backend", default="auto", choices=("auto", "torch", "onnxruntime"),
+        help="what runs the model: torch, or onnxruntime (no PyTorch needed); "
+        "auto: torch when it is installed (docs/extraction.md)",
+    )  # fmt: skip
     parser.add_argument("--batch", type=_positive, default=1, metavar="N", help="tiles per forward pass")
     parser.add_argument("--workers", type=_positive, default=2, metavar="N", help="threads decoding/writing files")
     parser.add_argument(
@@ -112,7 +118,7 @@ def build_extractor(args: argparse.Namespace) -> Any:
         return ClassicalExtractor(args.method)
     return LineExtractor.from_pretrained(
         args.model, device=args.device, half=args.half, tile=args.tile, overlap=args.overlap,
-        batch_size=args.batch,
+        batch_size=args.batch, backend=getattr(args, "backend", "auto"),
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ Modules, one job each:
 ``strokes``     pressure-varying tapered strokes, sketchy doubles, hatching
 ``fills``       palettes, cel / soft shading, gradients, screentone
 ``painter``     draws a region or a line the way the style says
+``anime``       opt-in anime details: hair strands, gloss, airbrush, eyes, hatching
 ``shapes``      pure geometry of heads, ears, eyes, stars, hearts, ...
 ``face`` / ``hair`` / ``body`` / ``character``   a character, back to front
 ``props``       emote marks, held props, still lifes
@@ -27,7 +28,7 @@ Modules, one job each:
 ==============  ==============================================================
 """
 
-from senga.data.synth.config import SynthConfig
+from senga.data.synth.config import STYLES, SynthConfig
 from senga.data.synth.dataset import contact_sheet, pair_name, write_dataset
 from senga.data.synth.generator import (
     SYNTH_VERSION,
@@ -39,6 +40,7 @@ from senga.data.synth.generator import (
 )
 
 __all__ = [
+    "STYLES",
     "SYNTH_VERSION",
     "SynthConfig",
     "SynthStream",

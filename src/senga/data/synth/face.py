@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from senga.data.synth import fills, shapes
+from senga.data.synth import anime, fills, shapes
 from senga.data.synth.context import Ctx
 from senga.data.synth.raster import Mask
 
@@ -117,6 +117,7 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
     if m_iris is not None and not ctx.style.line_only:
         grad = fills.linear_gradient(m_iris, dark, fills.light_of(eye_col, 0.25), np.pi / 2 + rng.normal(0, 0.1))
         P.canvas.paint(Mask(m_iris.roi, m_iris.alpha * np.float32(0.85)), grad, occlude=False)
+        anime.iris_detail(ctx, side, cx, cy, icx, icy, w, h, m_iris)
     pupil = _place(shapes.ellipse(icx, icy + 0.03 * h, 0.14 * w, 0.2 * h), side, cx, cy)
     if rng.random() < 0.75:
         P.ink_shape(ctx.px(pupil), clip=m_white)
@@ -126,6 +127,7 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
     P.punch(ctx.px(_place(shapes.ellipse(hx, hy, 0.11 * w, 0.12 * w, rng.uniform(0, 3)), side, cx, cy)))
     if rng.random() < 0.7:
         P.punch(ctx.px(_place(shapes.ellipse(icx + 0.1 * w, icy + 0.2 * h, 0.05 * w, 0.05 * w), side, cx, cy)))
+    anime.sparkles(ctx, side, cx, cy, icx, icy, w, h)
     lash_w = max(h * ctx.unit * rng.uniform(0.08, 0.16), ctx.style.outline_width)
     pen = P.pen(1.0, base=pal.hair).but(width=lash_w, pressure=0.25)
     lid = _place(shapes.upper_lid(w, h), side, cx, cy)
@@ -136,6 +138,7 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
             [tip, tip + np.array([0.12 * w * side, -0.1 * h]), tip + np.array([0.2 * w * side, -0.14 * h])]
         )
         P.lines([ctx.px(flick)], pen.but(width=lash_w * 0.6))
+    anime.lashes(ctx, side, cx, cy, w, h, lash_w)
     low = _place(shapes.lower_lid(w, h), side, cx, cy)
     P.lines([ctx.px(low)], P.pen(0.6, base=pal.skin, detail=True))
     if rng.random() < 0.4:

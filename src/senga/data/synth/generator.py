@@ -22,7 +22,7 @@ from senga.data.synth.config import SynthConfig
 from senga.data.synth.degrade import degrade
 from senga.data.synth.painter import Painter
 from senga.data.synth.scene import draw_scene
-from senga.data.synth.style import sample_style
+from senga.data.synth.style import apply_thin, sample_anime, sample_style
 
 #: Version of the generator's output. Bump when the same seed + config would give different pixels.
 SYNTH_VERSION = "1.0"
@@ -73,13 +73,17 @@ def generate_pair_debug(seed: int, size: Size = 512, config: SynthConfig | None 
     """
     cfg = config or SynthConfig()
     h, w = parse_size(size)
-    scene_ss, tone_ss, grain_ss, degrade_ss = np.random.SeedSequence(_check_seed(seed)).spawn(4)
+    # the fifth child (anime features) leaves the first four exactly as they were
+    scene_ss, tone_ss, grain_ss, degrade_ss, anime_ss = np.random.SeedSequence(_check_seed(seed)).spawn(5)
     rng = np.random.default_rng(scene_ss)
     style = sample_style(rng, cfg, min(h, w))
+    anime_rng = np.random.default_rng(anime_ss)
+    style.anime = sample_anime(anime_rng, cfg, min(h, w))
+    apply_thin(style)
     canvas = Canvas(h, w)
     if style.grain:
         canvas.grain = _grain(np.random.default_rng(grain_ss), h, w)
-    painter = Painter(canvas, style, rng, np.random.default_rng(tone_ss))
+    painter = Painter(canvas, style, rng, np.random.default_rng(tone_ss), anime_rng)
     draw_scene(painter, rng)
     ink = np.clip(canvas.ink, 0.0, 1.0)
     ink[ink < 1.0 / 512.0] = 0.0  # below half an 8-bit step: paper

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from senga.data.synth import fills, shapes
+from senga.data.synth import anime, fills, shapes
 from senga.data.synth.context import Ctx
 from senga.data.synth.geometry import bezier_chain
 from senga.data.synth.raster import Mask
@@ -47,6 +47,10 @@ def back_hair(ctx: Ctx, length: float) -> Mask | None:
     poly = bezier_chain(anchors, bul, closed=True, step=0.03)
     col = fills.shadow_of(ctx.pal.hair, ctx.style.shadow_tint, 0.25)
     m = ctx.P.region(ctx.px(poly), col, clumps=True)
+    if ctx.style.anime.any:
+        crown = np.array([cx, -vol * 0.9])
+        anime.hair_strands(ctx, m, crown, bottom, 14.0 + 6.0 * max(length, 0.0))
+        anime.hair_gloss(ctx, m, crown, bottom)
     if m is not None and length > 1.2:
         lines = []
         for x in rng.uniform(-low, low, int(rng.integers(1, 5))) + cx:
@@ -150,6 +154,10 @@ def bangs(ctx: Ctx) -> Mask | None:
     if mask is None:
         return None
     _strand_lines(ctx, edge_a[0::2], cx, vol, mask)
+    if st.anime.any:
+        crown = np.array([cx, -vol * 0.95])
+        anime.hair_strands(ctx, mask, crown, edge_a, 28.0)
+        anime.hair_gloss(ctx, mask, crown, edge_a)
     if st.highlight and not st.line_only and rng.random() < 0.8:
         _highlight_band(ctx, mask, cx, vol)
     return mask

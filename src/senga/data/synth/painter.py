@@ -17,7 +17,7 @@ import colorsys
 import cv2
 import numpy as np
 
-from senga.data.synth import fills
+from senga.data.synth import anime, fills
 from senga.data.synth.canvas import Canvas
 from senga.data.synth.geometry import bezier_chain, resample
 from senga.data.synth.raster import Mask, polygon_mask
@@ -35,11 +35,20 @@ def _luma(c: np.ndarray) -> float:
 class Painter:
     """Draws regions and lines onto ``canvas`` in ``style`` (see module docstring)."""
 
-    def __init__(self, canvas: Canvas, style: Style, rng: np.random.Generator, tone_rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        canvas: Canvas,
+        style: Style,
+        rng: np.random.Generator,
+        tone_rng: np.random.Generator,
+        anime_rng: np.random.Generator | None = None,
+    ) -> None:
         self.canvas = canvas
         self.style = style
         self.rng = rng
         self.tone_rng = tone_rng
+        #: the anime features' own generator (see :mod:`senga.data.synth.anime`)
+        self.arng = anime_rng if anime_rng is not None else np.random.default_rng(0)
 
     # -- colors --------------------------------------------------------------
     def color(self, c: np.ndarray) -> np.ndarray:
@@ -70,7 +79,8 @@ class Painter:
         elif detail and base is not None and _luma(base) < 0.3 and self.rng.random() < 0.8:
             # lines inside a dark fill: artists lighten them, else they would vanish
             light = fills.light_of(self.color(base), float(self.rng.uniform(0.2, 0.5)))
-            color = (float(light[0]), float(light[1]), float(light[2]))
+            if not st.anime.multiply_dark:  # anime: the line layer stays multiplied over the fill
+                color = (float(light[0]), float(light[1]), float(light[2]))
         return Pen(
             width=width,
             darkness=float(darkness),
@@ -212,6 +222,9 @@ class Painter:
                 self.clumps(mask, col)
             if tone:
                 self.maybe_tone(mask, col)
+            if shade and st.anime.any:
+                anime.airbrush(self, mask, col)
+                anime.gloss_spot(self, mask, col)
         if outline and self.rng.random() < st.lineless_prob:
             outline = False
         if outline:
@@ -292,6 +305,8 @@ class Painter:
             fills.cel_shade(
                 self.canvas, mask, col, st.light, depth * 1.3, st.shadow_tint, strength, soft=max(depth * 0.5, 1.0)
             )
+        if st.anime.shadow_hatch:
+            anime.shadow_hatching(self, mask, col, fills.crescent(mask, st.light[0] * depth, st.light[1] * depth))
         if st.soft_extra:
             fills.edge_darken(self.canvas, mask, ext * 0.08, float(self.rng.uniform(0.15, 0.4)), st.shadow_tint)
         if st.highlight and self.rng.random() < 0.5:

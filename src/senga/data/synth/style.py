@@ -7,7 +7,7 @@ one illustration, so its parts look like one artist drew them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,47 @@ _THICK_WIDTH: dict[str, tuple[float, float]] = {
     "full": (1.5, 3.5),
     "objects": (3.0, 7.0),
 }
+
+
+@dataclass
+class AnimeStyle:
+    """Per-image decisions of the opt-in anime features (drawn from their own generator).
+
+    All False (the default config) means the engine draws exactly what it drew before them.
+    """
+
+    strands: bool = False  # dense thin strand lines inside hair
+    strand_width: float = 1.0  # px on this canvas
+    strand_density: float = 1.0  # multiplier of the strand count
+    multiply_dark: bool = False  # lines inside dark fills are not lightened
+    airbrush: bool = False  # soft airbrush shading over fills
+    gloss: bool = False  # glossy soft highlights
+    eyes: bool = False  # detailed anime eyes
+    shadow_hatch: bool = False  # hatching clipped to cel shadows
+    thin: bool = False  # line widths grow with sqrt(canvas / 512) instead of linearly
+
+    @property
+    def any(self) -> bool:
+        """Whether any anime feature is on."""
+        return self.strands or self.multiply_dark or self.airbrush or self.gloss or self.eyes or self.shadow_hatch
+
+
+def sample_anime(rng: np.random.Generator, cfg: SynthConfig, short_side: int) -> AnimeStyle:
+    """Draw the anime decisions of one image from ``rng`` (its own generator; see ``generator``)."""
+    scale = short_side / 512.0
+    thin = bool(rng.random() < cfg.thin_hires_prob) and scale > 1.0
+    line_scale = float(np.sqrt(scale)) if thin else scale
+    return AnimeStyle(
+        strands=bool(rng.random() < cfg.hair_strands_prob),
+        strand_width=float(rng.uniform(0.5, 1.5) * line_scale),
+        strand_density=float(rng.uniform(0.6, 1.6)),
+        multiply_dark=bool(rng.random() < cfg.multiply_dark_prob),
+        airbrush=bool(rng.random() < cfg.airbrush_prob),
+        gloss=bool(rng.random() < cfg.gloss_prob),
+        eyes=bool(rng.random() < cfg.detailed_eyes_prob),
+        shadow_hatch=bool(rng.random() < cfg.shadow_hatching_prob),
+        thin=thin,
+    )
 
 
 @dataclass
@@ -71,6 +112,7 @@ class Style:
     watercolor: bool
     props: bool
     scale: float  # canvas short side / 512
+    anime: AnimeStyle = field(default_factory=AnimeStyle)  # opt-in anime features
 
 
 def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) -> Style:
@@ -150,3 +192,13 @@ def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) ->
         props=bool(rng.random() < cfg.props_prob),
         scale=scale,
     )
+
+
+def apply_thin(style: Style) -> None:
+    """Thin lines on a large canvas: widths scaled by ``sqrt(scale)`` instead of ``scale``."""
+    if not style.anime.thin or style.scale <= 1.0:
+        return
+    k = float(np.sqrt(style.scale)) / style.scale
+    style.outline_width *= k
+    style.taper_px *= k
+    style.max_width *= k

@@ -53,6 +53,10 @@ class ImageError(ValueError):
         super().__init__(f"{self.path}: {problem}")
 
 
+class ImageTooLargeError(ImageError):
+    """The image has more pixels than the caller's ``max_pixels`` (a server answers 413)."""
+
+
 def list_images(folder: str | os.PathLike[str], recursive: bool = True) -> list[Path]:
     """All files under ``folder`` with an image extension, sorted, hidden files skipped."""
     folder = Path(folder)
@@ -125,7 +129,7 @@ def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MA
             w, h = img.size
             if max_pixels is not None and w * h > max_pixels:
                 img.close()
-                raise ImageError(
+                raise ImageTooLargeError(
                     path,
                     f"image is {w}x{h} = {w * h:,} pixels, above the limit of {max_pixels:,} "
                     "(possible decompression bomb; raise the limit with --max-pixels)",

@@ -1,0 +1,186 @@
+"""End to end in a real headless Chromium (Selenium + Debian's chromium and chromium-driver).
+
+Starts ``senga serve`` (the bundled model) on a free port, uploads a generated
+illustration and a broken file through the page, waits for the result, checks
+its size, switches the style, downloads one PNG and the ZIP, and compares the
+download with ``senga extract`` on the same file. Skips when Chromium, its
+driver or Selenium is missing (``.ci/run`` installs them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium browser (apt-get install chromium chromium-driver)"),
+    pytest.mark.skipif(CHROMEDRIVER is None, reason="no chromedriver (apt-get install chromium-driver)"),
+]
+selenium = pytest.importorskip("selenium", reason="selenium is not installed (pip install -e '.[test]')")
+pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'senga[serve]')")
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+TIMEOUT_S = 90
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``senga serve --port 0`` in a subprocess; yields its URL."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    cmd = [sys.executable, "-m", "senga", "serve", "--port", "0", "--device", "cpu"]
+    with open(log, "w") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + TIMEOUT_S
+        while url is None:
+            assert proc.poll() is None, f"senga serve exited: {log.read_text()}"
+            assert time.monotonic() < deadline, f"senga serve did not start: {log.read_text()}"
+            m = re.search(r"serving (http://\S+/) ", log.read_text())
+            url = m.group(1) if m else None
+            time.sleep(0.1)
+        while True:  # the socket is bound before the model loads; wait for answers
+            try:
+                with urllib.request.urlopen(url + "api/health", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, f"no answer from {url}: {log.read_text()}"
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-extensions", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}",
+    ):  # fmt: skip
+        options.add_argument(arg)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.set_page_load_timeout(TIMEOUT_S)
+    driver.downloads = downloads  # type: ignore[attr-defined]
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait_for_file(folder: Path, name: str) -> Path:
+    path = folder / name
+    deadline = time.monotonic() + TIMEOUT_S
+    while not (path.is_file() and not list(folder.glob("*.crdownload"))):
+        assert time.monotonic() < deadline, f"no download {name}: {os.listdir(folder)}"
+        time.sleep(0.1)
+    time.sleep(0.2)
+    return path
+
+
+def _card(driver: webdriver.Chrome, name: str):
+    for el in driver.find_elements(By.CSS_SELECTOR, "#cards .card"):
+        if el.find_element(By.CSS_SELECTOR, ".name").text == name:
+            return el
+    return None
+
+
+def test_upload_style_download_in_a_real_browser(server: str, browser: webdriver.Chrome, tmp_path: Path) -> None:
+    from senga.cli.main import main
+    from senga.data.synth import generate_pair
+
+    rgb, _ = generate_pair(7, 256)
+    src = tmp_path / "illustration.png"
+    Image.fromarray(rgb[:192]).save(src)  # 256 wide, 192 high: catches swapped axes
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+
+    wait = WebDriverWait(browser, TIMEOUT_S, poll_frequency=0.1)
+    browser.get(server)
+    wait.until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
+    browser.find_element(By.ID, "files").send_keys(f"{src}\n{broken}")
+
+    wait.until(lambda d: (c := _card(d, "illustration.png")) is not None and c.get_attribute("data-state") == "done")
+    wait.until(lambda d: (c := _card(d, "broken.png")) is not None and c.get_attribute("data-state") == "error")
+    error = _card(browser, "broken.png").find_element(By.CSS_SELECTOR, ".status").text
+    assert error.startswith("broken.png: ") and ("truncated" in error or "not an image" in error), error
+    card = _card(browser, "illustration.png")
+    size = browser.execute_script(
+        "const img = arguments[0].querySelector('.result');"
+        "return img.complete ? [img.naturalWidth, img.naturalHeight] : null;",
+        card,
+    )
+    assert size == [256, 192]
+
+    browser.find_element(By.CSS_SELECTOR, "input[name=style][value=controlnet]").click()
+    wait.until(lambda d: card.get_attribute("data-style") == "controlnet")
+    card.find_element(By.CSS_SELECTOR, ".zoom").click()  # 100% view and keyboard-reachable controls work
+    assert card.find_element(By.CSS_SELECTOR, ".zoom").get_attribute("aria-pressed") == "true"
+    browser.save_screenshot(str(tmp_path / "page.png"))
+    card.find_element(By.CSS_SELECTOR, ".download").click()
+    downloaded = _wait_for_file(browser.downloads, "illustration_lines.png")
+
+    expected = tmp_path / "cli.png"
+    assert main(["extract", str(src), "-o", str(expected), "--style", "controlnet", "--device", "cpu", "-q"]) == 0
+    got = np.asarray(Image.open(downloaded))
+    want = np.asarray(Image.open(expected))
+    assert got.shape == want.shape == (192, 256)
+    np.testing.assert_array_equal(got, want)
+
+    browser.find_element(By.ID, "zip").click()
+    archive = _wait_for_file(browser.downloads, "senga_lines.zip")
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.namelist() == ["illustration_lines.png"]
+        assert zf.read("illustration_lines.png") == downloaded.read_bytes()
+    assert (tmp_path / "page.png").stat().st_size > 10_000
+
+
+def test_keyboard_reaches_the_file_picker_and_style_controls(server: str, browser: webdriver.Chrome) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server)
+    WebDriverWait(browser, TIMEOUT_S).until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
+    reached = []
+    for _ in range(14):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        el = browser.switch_to.active_element
+        reached.append(el.get_attribute("id") or el.get_attribute("name") or el.tag_name)
+    assert {"files", "style", "gamma", "drop_below"} <= set(reached), reached
+    # arrow keys move the focused slider: the style controls work without a mouse
+    browser.execute_script("document.querySelector('input[name=gamma]').focus()")
+    ActionChains(browser).send_keys(Keys.ARROW_LEFT).perform()
+    assert browser.find_element(By.ID, "gamma-out").text == "0.97"

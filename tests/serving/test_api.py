@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'senga[serve]')")
 pytest.importorskip("fastapi_offline", reason="the serve extra is not installed (pip install 'senga[serve]')")
 
-from conftest import BlockingExtractor, png_bytes
+from serving_helpers import BlockingExtractor, png_bytes
 from fastapi.testclient import TestClient
 from PIL import Image
 

@@ -76,7 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
         help=f"refuse larger images as possible decompression bombs (default {DEFAULT_MAX_PIXELS:,})",
     )  # fmt: skip
-    style = parser.add_argument_group("output style (docs/extraction.md)")
+    style = parser.add_argument_group("output style (the same as senga serve's; docs/serving.md)")
     style.add_argument(
         "--style", default="black", choices=STYLES,
         help="black lines on white (default), alpha: transparent PNG with line darkness as alpha, "

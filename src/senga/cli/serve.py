@@ -133,7 +133,11 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
     )  # fmt: skip
     sock = _listen(args.host, args.port)
-    extractor = LineExtractor.from_pretrained(args.model, device=args.device, half=args.half, backend=args.backend)
+    try:
+        extractor = LineExtractor.from_pretrained(args.model, device=args.device, half=args.half, backend=args.backend)
+    except BaseException:
+        sock.close()
+        raise
     model = "bundled" if args.model == "default" else str(args.model)
     app = create_app(extractor, limits, model=model)
     port = sock.getsockname()[1]
@@ -148,7 +152,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"senga: serving {url} (model {model}, {extractor.device}); Ctrl+C stops", file=sys.stderr, flush=True)
     if args.open:
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl+C once it has shut down cleanly
+        pass
     print("senga: stopped", file=sys.stderr)
     return 0
 

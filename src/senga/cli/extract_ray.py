@@ -1,0 +1,144 @@
+"""The ``--engine ray`` part of ``senga extract``: its flags and its run.
+
+Kept apart from :mod:`senga.cli.extract` (which calls :func:`add_ray_arguments`
+and, for ``--engine ray``, :func:`run_ray_engine`) so the local path does not
+grow. Same inputs, outputs, styles and exit codes as the local engine; the run
+also writes a Parquet manifest (``--manifest``). Design: ``docs/ray.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from senga.extract.style import OutputStyle
+
+#: Manifest file name used when ``--manifest`` is not given.
+DEFAULT_MANIFEST_NAME = "senga-manifest.parquet"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine``, ``--address``, ``--actors``, ``--gpus-per-actor``, ``--cpus-per-actor``,
+    ``--batch-size``, ``--manifest``."""
+    group = parser.add_argument_group("engine (dataset-scale runs on Ray Data: docs/ray.md)")
+    group.add_argument(
+        "--engine", default="local", choices=("local", "ray"),
+        help="local: this process (default); ray: a pool of Ray actors (pip install 'senga[ray]')",
+    )  # fmt: skip
+    group.add_argument(
+        "--address", default=None, metavar="auto|ray://HOST:PORT",
+        help="Ray cluster to join (default: $RAY_ADDRESS, else a local Ray for this run)",
+    )  # fmt: skip
+    group.add_argument(
+        "--actors", type=_positive_int, default=None, metavar="N",
+        help="Ray actors (default: one per --gpus-per-actor share of the GPUs, else one per CPU)",
+    )  # fmt: skip
+    group.add_argument(
+        "--gpus-per-actor", type=_non_negative_float, default=0.0, metavar="F",
+        help="GPUs per Ray actor (default 0: CPU actors; 1 = one actor per GPU)",
+    )  # fmt: skip
+    group.add_argument(
+        "--cpus-per-actor", type=_positive_float, default=1.0, metavar="F",
+        help="CPUs per Ray actor, also its torch threads (default 1)",
+    )  # fmt: skip
+    group.add_argument(
+        "--batch-size", type=_positive_int, default=4, metavar="B",
+        help="images per Ray batch handed to an actor (default 4; --batch is tiles per forward pass)",
+    )  # fmt: skip
+    group.add_argument(
+        "--manifest", default=None, metavar="PATH.parquet",
+        help=f"Ray run manifest, one row per input (default: OUT/{DEFAULT_MANIFEST_NAME} for a folder -o, "
+        f"else ./{DEFAULT_MANIFEST_NAME})",
+    )  # fmt: skip
+
+
+def default_manifest(out: str | None) -> Path:
+    """``OUT/senga-manifest.parquet`` for an ``-o`` folder, else in the working folder."""
+    from PIL import Image
+
+    if out is not None:
+        path = Path(out)
+        if path.is_dir() or path.suffix.lower() not in Image.registered_extensions():
+            return path / DEFAULT_MANIFEST_NAME
+    return Path(DEFAULT_MANIFEST_NAME)
+
+
+def _actor_args(args: argparse.Namespace) -> argparse.Namespace:
+    """The flags an actor needs to build the extractor: no private entries, model path absolute
+    (actors run in another working folder)."""
+    clean = {k: v for k, v in vars(args).items() if not k.startswith("_")}
+    model = clean.get("model")
+    if model not in (None, "default") and Path(model).exists():
+        clean["model"] = str(Path(model).absolute())
+    return argparse.Namespace(**clean)
+
+
+def run_ray_engine(
+    args: argparse.Namespace, style: OutputStyle, build_extractor: Callable[[argparse.Namespace], Any]
+) -> int:
+    """``senga extract ... --engine ray``: plan, run on Ray, print failures and a summary.
+
+    ``build_extractor(args)`` is the local engine's extractor factory; it runs
+    once in the driver on the CPU (so bad flags or a bad model folder fail
+    before Ray starts) and once in each actor with the flags as given.
+    """
+    from senga.extract.ray_engine import RayOptions, require_ray, run_ray
+    from senga.extract.runner import plan_outputs
+
+    require_ray()
+    options = RayOptions(
+        address=args.address, actors=args.actors, gpus_per_actor=args.gpus_per_actor,
+        cpus_per_actor=args.cpus_per_actor, batch_size=args.batch_size, workers=args.workers,
+        progress=not args.quiet,
+    )  # fmt: skip
+    actor_args = _actor_args(args)
+    check = argparse.Namespace(**{**vars(actor_args), "device": "cpu", "half": False})
+    build_extractor(check)  # fail on flags and model files here, not in every actor
+    manifest = Path(args.manifest) if args.manifest else default_manifest(args.out)
+    jobs, problems = plan_outputs(args.inputs, args.out)
+
+    def report(path: str, problem: str) -> None:
+        print(f"senga: {path}: {problem}", file=sys.stderr)
+
+    for path, problem in problems:
+        report(path, problem)
+    result = run_ray(
+        jobs, functools.partial(build_extractor, actor_args), manifest, options,
+        overwrite=args.overwrite, max_pixels=args.max_pixels, style=style, on_error=report,
+        unplanned=problems,
+    )  # fmt: skip
+    failed = problems + result.failed
+    if not args.quiet or failed:
+        print(f"senga: {result.line()}; manifest {manifest}", file=sys.stderr)
+    if failed:
+        if len(failed) > 1:
+            print("senga: failed files:", file=sys.stderr)
+            for path, problem in failed:
+                print(f"  {path}: {problem}", file=sys.stderr)
+        return 1
+    return 0

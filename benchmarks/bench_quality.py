@@ -45,8 +45,8 @@ from senga.classical import METHODS, extract_classical
 from senga.data.paired import PairedFolder
 from senga.data.synth import write_dataset
 from senga.extract import LineExtractor
+from senga.evaluate import evaluate
 from senga.io import read_ink, write_ink
-from senga.metrics.files import evaluate_folders
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ORACLE = ("xdog (tuned on real-dev: oracle)", {"sigma": 2.0, "phi": 300.0})
@@ -78,11 +78,11 @@ def score_set(name: str, root: Path, fns: dict[str, Callable[[np.ndarray], np.nd
     rows: dict[str, dict] = {}
     for method, fn in fns.items():
         pred_dir = out / name / _slug(method)
-        for i in range(len(pairs)):
-            rgb, _, stem = pairs[i]
-            write_ink(pred_dir / f"{stem}.png", fn(rgb))  # 8-bit file, as users get it
-        report = evaluate_folders(pred_dir, root / "line")
-        rows[method] = report.to_dict()["mean"]
+
+        def save(stem: str, ink8: np.ndarray, pred_dir: Path = pred_dir) -> None:
+            write_ink(pred_dir / f"{stem}.png", ink8)  # the 8-bit file that was scored, as users get it
+
+        rows[method] = evaluate(fn, pairs, name=method, keep=save).mean
         print(f"  {name}: {method}: F1 {rows[method]['F1']:.3f}", file=sys.stderr, flush=True)
     return rows
 

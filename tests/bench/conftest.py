@@ -2,8 +2,9 @@
 
 The fast bench tests exercise the bench's own logic (planning, resuming,
 scoring, writing) without training anything: ``train`` writes a JSON "model"
-whose prediction is ``clip(gain * darkness, 0, 1)`` of the input, and
-``scores`` is a direct transcription of PAPER.md eqs. 4-6 plus RMSE. The real
+whose prediction is ``clip(gain * darkness, 0, 1)`` of the input; the bench
+scores it with the real :func:`senga.evaluate.evaluate`, checked against
+``reference_scores``, a direct transcription of PAPER.md eqs. 4-6 plus RMSE. The real
 modules are exercised by ``test_end_to_end.py``.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from types import SimpleNamespace
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -92,7 +94,7 @@ def darkness(rgb: np.ndarray) -> np.ndarray:
 
 
 class FakeTrainer:
-    """``get_preset`` + ``train`` + ``load_model`` + ``predict_ink`` that record their calls."""
+    """``get_preset`` + ``train`` (recording their calls) + ``load_model``."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
@@ -117,11 +119,10 @@ class FakeTrainer:
         return SimpleNamespace(run_dir=Path(run_dir), best_dir=None, last_dir=last, steps=config.steps,
                                seconds=12.5, best_f1=None, history=[])
 
-    def load_model(self, path: Path) -> dict[str, Any]:
-        return json.loads((Path(path) / "config.json").read_text())
-
-    def predict_ink(self, model: dict[str, Any], rgb: np.ndarray, tile: int, overlap: int, device: str):
-        return np.clip(model["gain"] * darkness(rgb), 0.0, 1.0).astype(np.float32)
+    def load_model(self, path: Path) -> Callable[[np.ndarray], np.ndarray]:
+        """The fake "model": a predictor ``rgb -> clip(gain * darkness(rgb))`` for :func:`senga.evaluate.evaluate`."""
+        gain = json.loads((Path(path) / "config.json").read_text())["gain"]
+        return lambda rgb: np.clip(gain * darkness(rgb), 0.0, 1.0).astype(np.float32)
 
 
 @pytest.fixture(name="reference_scores")
@@ -148,11 +149,9 @@ def backend(trainer: FakeTrainer) -> Backend:
         get_preset=trainer.get_preset,
         train=trainer.train,
         load_model=trainer.load_model,
-        predict_ink=trainer.predict_ink,
         classical={"morph": lambda rgb: np.clip(0.5 * darkness(rgb), 0, 1),
                    "xdog": lambda rgb: (darkness(rgb) > 0.5).astype(np.float32),
                    "blurdiff": lambda rgb: darkness(rgb) ** 2},
-        scores=reference_scores,
         load_pairs=FakePaired,
         write_dataset=write_dataset,
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import senga.bench.runner as runner
-from senga.cli.bench import _parse_sets
 from senga.cli.main import main
+from senga.train.config import parse_sets
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +46,7 @@ def test_cli_errors_are_one_line(tmp_path: Path, test_dir: Path, capsys: pytest.
 
 
 def test_set_values_are_typed() -> None:
-    assert _parse_sets(["lr=0.001", "workers=0", "preload=true", "lr_schedule=cosine"]) == {
+    assert parse_sets(["lr=0.001", "workers=0", "preload=true", "lr_schedule=cosine"], typed=True) == {
         "lr": 0.001, "workers": 0, "preload": True, "lr_schedule": "cosine"}
     with pytest.raises(ValueError, match="expected FIELD=VALUE"):
-        _parse_sets(["lr"])
+        parse_sets(["lr"], typed=True)

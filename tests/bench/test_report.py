@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from senga.bench.report import format_seconds, results_markdown, results_table
+from senga.bench.report import TABLE_COLUMNS, format_seconds, results_markdown, results_table
 from senga.bench.result import BenchResult, Evaluation, MethodResult, TestSetInfo, load_result
+from senga.metrics import SCORE_KEYS
 
 
 def _method(name: str, label: str, kind: str, rmse: float, p: float, r: float, f1: float,
@@ -80,3 +81,7 @@ def test_load_result_errors_name_the_file(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text("{}")
     with pytest.raises(ValueError, match="not a senga bench results file"):
         load_result(tmp_path)
+
+
+def test_table_columns_are_the_metric_keys() -> None:
+    assert sorted(TABLE_COLUMNS) == sorted(SCORE_KEYS) and len(TABLE_COLUMNS) == len(SCORE_KEYS)

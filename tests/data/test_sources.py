@@ -6,7 +6,6 @@ here, so these tests pin the plumbing, not the generator.
 
 from __future__ import annotations
 
-import sys
 import types
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import torch
 from PIL import Image
 
+from senga.data import sources
 from senga.data.augment import AugmentConfig
 from senga.data.mixing import MixedTrainingSet, make_loader
 from senga.data.paired import DatasetError
@@ -27,6 +27,7 @@ from senga.data.sources import (
     SynthSource,
     build_source,
     load_validation,
+    open_sources,
     parse_data_spec,
 )
 
@@ -62,7 +63,7 @@ def fake_synth(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
 
     module = types.ModuleType("senga.data.synth")
     module.SynthStream = SynthStream  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "senga.data.synth", module)
+    monkeypatch.setattr(sources, "SynthStream", SynthStream)
     return module
 
 
@@ -232,3 +233,24 @@ def test_load_validation_synthetic_set_is_fixed_and_apart_from_training(fake_syn
     assert all(np.array_equal(x[1], y[1]) for x, y in zip(items, again))
     given = load_validation("synth:seed=4,size=20", n_synth=1, seed=99)  # the spec's seed wins
     assert given[0][2] == "synth-4-0000" and given[0][1].shape == (20, 20)
+
+
+def test_validation_specs_take_n_and_training_specs_do_not(fake_synth: types.ModuleType) -> None:
+    spec = parse_data_spec("synth:n=8,seed=3", validation=True)
+    assert (spec.kind, spec.n, spec.seed) == ("synth", 8, 3)
+    assert parse_data_spec(str(spec), validation=True) == spec
+    with pytest.raises(ValueError, match="unknown key 'n'"):
+        parse_data_spec("synth:n=8")
+    with pytest.raises(ValueError, match="n=0 must be >= 1"):
+        parse_data_spec("synth:n=0", validation=True)
+    items = load_validation("synth:n=2,size=16")  # n from the spec
+    assert [name for *_, name in items] == [f"synth-{VALIDATION_SEED}-0000", f"synth-{VALIDATION_SEED}-0001"]
+
+
+def test_open_sources_builds_every_spec_with_its_weight(tmp_path: Path, fake_synth: types.ModuleType) -> None:
+    folder = _folder(tmp_path / "d", n=2)
+    built, weights = open_sources([f"{folder}:weight=2", "synth"])
+    assert isinstance(built[0], FolderSource) and len(built[0]) == 2 and isinstance(built[1], SynthSource)
+    assert weights == [2.0, 1.0]
+    with pytest.raises(ValueError, match="no training data"):
+        open_sources([])

@@ -1,27 +1,13 @@
-"""pix2pix's losses by hand, and one GAN step updates both networks."""
+"""One GAN step updates both networks (the losses by hand: tests/losses/test_losses_gan.py)."""
 
 from __future__ import annotations
-
-import math
 
 import pytest
 import torch
 
 from senga.train import get_preset
 from senga.train.distributed import DistContext
-from senga.train.gan import GanStep, gan_bce, pix2pix_l1
-
-
-def test_vanilla_gan_loss_values() -> None:
-    logits = torch.tensor([[0.0, 2.0]])
-    # BCE-with-logits: real -> -log(sigmoid(x)), fake -> -log(1 - sigmoid(x))
-    assert gan_bce(logits, True).item() == pytest.approx((math.log(2) + math.log(1 + math.exp(-2))) / 2)
-    assert gan_bce(logits, False).item() == pytest.approx((math.log(2) + math.log(1 + math.exp(2))) / 2)
-
-
-def test_l1_is_on_the_minus_one_to_one_scale() -> None:
-    fake, gt = torch.tensor([0.0, 0.5, 1.0]), torch.tensor([0.25, 0.5, 0.0])
-    assert pix2pix_l1(fake, gt).item() == pytest.approx(2 * (0.25 + 0 + 1) / 3)
+from senga.train.steps import GanStep
 
 
 def test_one_step_updates_generator_and_discriminator() -> None:

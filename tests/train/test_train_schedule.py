@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from senga.train.config import TrainConfig
-from senga.train.schedule import lr_at
+from senga.train.steps import lr_at
 
 
 def test_constant_is_the_papers() -> None:

@@ -18,6 +18,7 @@ from senga.metrics import mean_scores, scores
 from senga.models import from_pretrained
 from senga.train import NonFiniteLossError, TrainingError, get_preset, train
 from senga.train.config import ConfigError
+from senga.train.steps import Objective
 
 
 def _evaluate(model_dir: Path, val_dir: Path) -> dict[str, float]:
@@ -149,9 +150,7 @@ def test_resume_can_extend_the_run(pairs, tmp_path, tiny) -> None:
 
 
 def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(pairs, tmp_path, monkeypatch, tiny) -> None:
-    from senga.train import objective
-
-    real_forward = objective.Objective.forward
+    real_forward = Objective.forward
     calls = {"n": 0}
 
     def nan_at_step_3(self, pred, ink, rgb):
@@ -159,7 +158,7 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(pairs, tmp_pat
         loss = real_forward(self, pred, ink, rgb)
         return loss * float("nan") if calls["n"] == 3 else loss
 
-    monkeypatch.setattr(objective.Objective, "forward", nan_at_step_3)
+    monkeypatch.setattr(Objective, "forward", nan_at_step_3)
     run = tmp_path / "run"
     config = get_preset("ours", **tiny(pairs, steps=5, ckpt_every=2))
     saved: dict[str, torch.Tensor] = {}

@@ -7,6 +7,8 @@ import platform
 from pathlib import Path
 from typing import Any
 
+import torch
+
 
 def _cpu_name() -> str:
     try:
@@ -28,10 +30,6 @@ def machine_info() -> dict[str, Any]:
         "torch": None,
         "gpu": None,
     }
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a dependency
-        return info
     info["torch"] = torch.__version__
     if torch.cuda.is_available():
         info["gpu"] = ", ".join(torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count()))

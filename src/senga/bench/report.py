@@ -10,8 +10,10 @@ import math
 from typing import Any
 
 from senga.bench.claims import check_claims
-from senga.bench.result import METRICS, BenchResult, MethodResult
+from senga.bench.result import BenchResult, MethodResult
 
+#: Table columns: the scores of :data:`senga.metrics.SCORE_KEYS`, laid out as in the paper's Table 1.
+TABLE_COLUMNS: tuple[str, ...] = ("RMSE", "P", "R", "F1")
 #: For each metric, whether lower is better (only RMSE).
 LOWER_IS_BETTER: dict[str, bool] = {"RMSE": True, "P": False, "R": False, "F1": False}
 
@@ -51,14 +53,14 @@ def results_table(result: BenchResult, test: str) -> str:
     bold) is in bold; training time is reported, not ranked.
     """
     rows: list[MethodResult] = [m for m in result.methods if test in m.evaluations]
-    best = {k: _best([m.evaluations[test].mean[k] for m in rows], k) for k in METRICS}
+    best = {k: _best([m.evaluations[test].mean[k] for m in rows], k) for k in TABLE_COLUMNS}
     lines = [
-        "| method | RMSE | P | R | F1 | train time |",
-        "|---|---:|---:|---:|---:|---:|",
+        f"| method | {' | '.join(TABLE_COLUMNS)} | train time |",
+        "|---|" + "---:|" * len(TABLE_COLUMNS) + "---:|",
     ]
     for m in rows:
         cells = []
-        for k in METRICS:
+        for k in TABLE_COLUMNS:
             v = m.evaluations[test].mean[k]
             text = f"{v:.3f}" if math.isfinite(v) else "nan"
             cells.append(f"**{text}**" if math.isfinite(v) and round(v, 3) == best[k] else text)

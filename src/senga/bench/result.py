@@ -13,16 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: Metric columns, in the paper's order.
-METRICS: tuple[str, ...] = ("RMSE", "P", "R", "F1")
+from senga.evaluate import Evaluation
 
-
-@dataclass
-class Evaluation:
-    """One method on one test set: ``mean`` of the per-image ``images`` scores."""
-
-    mean: dict[str, float]
-    images: list[dict[str, Any]]  # {"name": str, "P": float, "R": float, "F1": float, "RMSE": float}
+__all__ = ["BenchResult", "Evaluation", "MethodResult", "TestSetInfo", "load_result"]
 
 
 @dataclass
@@ -78,7 +71,7 @@ class BenchResult:
         return next((m for m in self.methods if m.name == name), None)
 
     def means(self, test: str) -> dict[str, dict[str, float]]:
-        """``{method name: {"RMSE", "P", "R", "F1"}}`` on test set ``test``."""
+        """``{method name: {"P", "R", "F1", "RMSE"}}`` on test set ``test``."""
         return {m.name: m.evaluations[test].mean for m in self.methods if test in m.evaluations}
 
     def to_dict(self) -> dict[str, Any]:

@@ -28,12 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
+import torch
 
 from senga.bench.backend import Backend, default_backend
 from senga.bench.claims import check_claims
-from senga.bench.evaluate import evaluate
 from senga.bench.figure import FigureRow, comparison_figure
 from senga.bench.machine import machine_info
 from senga.bench.report import results_markdown
@@ -51,6 +49,8 @@ from senga.bench.testsets import (
     synthetic_test_set,
 )
 from senga.bench.variants import ABLATIONS, Variant, plan_variants
+from senga.evaluate import evaluate
+from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
 from senga.io import atomic_write_path, write_ink
 
 #: The paper's five methods, in Table 1's order.
@@ -162,8 +162,6 @@ class BenchConfig:
 def _eval_device(device: str | None) -> str:
     """Inference device: as given, or (None / "auto") CUDA when present, like the trainer."""
     if device in (None, "auto"):
-        import torch
-
         return "cuda" if torch.cuda.is_available() else "cpu"
     return device
 
@@ -299,7 +297,7 @@ def run_bench(
     # predictions kept for the figure: test name -> method name -> image name -> ink
     kept: dict[str, dict[str, dict[str, np.ndarray]]] = {t.spec.name: {} for t in test_sets}
 
-    def score(method: str, predict: Callable[[np.ndarray], np.ndarray]) -> dict[str, Any]:
+    def score(method: str, predictor: Any) -> dict[str, Any]:
         evaluations = {}
         for t in test_sets:
             picks = set(t.figure_names)
@@ -313,7 +311,9 @@ def run_bench(
                     write_ink(pred_dir / f"{name}.png", ink8)
 
             log(f"{method}: scoring on {t.spec.name} ({len(t.names)} images)")
-            evaluations[t.spec.name] = evaluate(method, predict, t.pairs, backend.scores, keep)
+            evaluations[t.spec.name] = evaluate(
+                predictor, t.pairs, tile=cfg.tile, overlap=cfg.overlap, device=device, name=method, keep=keep
+            )
         return evaluations
 
     runs_dir = cfg.out / "runs"
@@ -329,10 +329,6 @@ def run_bench(
             log=log,
         )
         model = backend.load_model(run.checkpoint)
-
-        def predict(rgb: np.ndarray, model: Any = model) -> np.ndarray:
-            return backend.predict_ink(model, rgb, tile=cfg.tile, overlap=cfg.overlap, device=device)
-
         result.methods.append(
             MethodResult(
                 name=variant.name,
@@ -345,7 +341,7 @@ def run_bench(
                 checkpoint=str(run.checkpoint),
                 train_seconds=run.seconds,
                 steps=run.steps,
-                evaluations=score(variant.name, predict),
+                evaluations=score(variant.name, model),
             )
         )
         del model

@@ -26,10 +26,8 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from senga.bench.backend import Backend
+from senga.bench.backend import Backend, default_backend
 
 #: Root seed of the fixed synthetic benchmark set (the paper's date, 2020-11-05).
 SYNTH_TEST_SEED: int = 20201105
@@ -139,8 +137,6 @@ def synthetic_test_set(
     Raises:
         ValueError: ``folder`` exists but holds something else (nothing is deleted).
     """
-    from senga.bench.backend import default_backend
-
     folder = Path(folder)
     if n < 1 or size < 1:
         raise ValueError(f"synthetic test set: n and size must be >= 1, got n={n}, size={size}")

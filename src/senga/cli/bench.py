@@ -11,7 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+
+from senga.bench.report import results_table
+from senga.bench.runner import DEFAULT_CLASSICAL, DEFAULT_PRESETS, BenchConfig, run_bench
+from senga.bench.testsets import SYNTH_TEST_N, SYNTH_TEST_SEED, SYNTH_TEST_SIZE
+from senga.bench.variants import ABLATIONS
+from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
+from senga.train.config import parse_sets
 
 NAME = "bench"
 HELP = "train the paper's methods on the same data and budget, score them, write tables and a figure"
@@ -22,36 +28,7 @@ def _csv_list(text: str) -> list[str]:
     return [] if items == ["none"] else items
 
 
-def _parse_value(text: str) -> Any:
-    low = text.strip().lower()
-    if low in ("true", "on", "yes"):
-        return True
-    if low in ("false", "off", "no"):
-        return False
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
-
-
-def _parse_sets(items: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"--set {item!r}: expected FIELD=VALUE")
-        out[key.strip()] = _parse_value(value)
-    return out
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from senga.bench.runner import DEFAULT_CLASSICAL, DEFAULT_PRESETS
-    from senga.bench.testsets import SYNTH_TEST_N, SYNTH_TEST_SEED, SYNTH_TEST_SIZE
-    from senga.bench.variants import ABLATIONS
-    from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
-
     parser.add_argument("--train", action="append", default=[], metavar="SPEC",
                         help="training data spec (paired folder or synthetic stream); repeat to mix")
     parser.add_argument("--test", action="append", default=[], metavar="[NAME=]DIR|synth",
@@ -88,8 +65,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from senga.bench.report import results_table
-    from senga.bench.runner import BenchConfig, run_bench
 
     cfg = BenchConfig(
         train=list(args.train),
@@ -102,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         crop=args.crop,
         device=args.device,
         val=args.val,
-        overrides=_parse_sets(args.sets),
+        overrides=parse_sets(args.sets, typed=True),
         ablations=list(args.ablation),
         classical=list(args.classical),
         synth_test_n=args.synth_test_n,

@@ -17,13 +17,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+from senga.cli.main import UserError
+from senga.train.config import parse_sets
+from senga.train.presets import PRESETS
+
 NAME = "train"
 HELP = "train a line extractor (the paper's presets) on paired folders and/or synthetic data"
 
 #: Learning rate of a fine-tuning run (``--init``) when ``--lr`` is not given (docs/training.md).
 FINETUNE_LR = 2e-4
 
-PRESET_NAMES = ("ours", "wo-attn", "dice", "pix2pix", "exp5")  # senga.train.presets.PRESETS, without importing torch
+PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
 
 
 def _on_off(text: str) -> bool:
@@ -79,8 +83,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def collect_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """Config overrides from the flags, in the order: named flags, then ``--set`` (which wins)."""
-    from senga.train.config import ConfigError
-
     flags = {
         "indicator": args.indicator,
         "cancellation": args.cancellation,
@@ -103,16 +105,12 @@ def collect_overrides(args: argparse.Namespace) -> dict[str, Any]:
         out["data"] = list(args.data)
     if args.val:
         out["val"] = args.val[0] if len(args.val) == 1 else list(args.val)
-    for item in args.sets:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"--set {item!r}: expected FIELD=VALUE")
-        out[key.strip()] = value
+    out.update(parse_sets(args.sets))  # strings: apply_overrides types them by field
     return out
 
 
 def run(args: argparse.Namespace) -> int:
-    from senga.cli.main import UserError
+    # the trainer imports torch: only when the command runs, not at CLI start-up
     from senga.train import TrainConfig, apply_overrides, get_preset, train
     from senga.train.trainer import RESUMABLE_CHANGES
 

@@ -3,8 +3,8 @@
 * :mod:`senga.data.synth` - the synthetic illustration engine (pairs with exact line art);
 * :mod:`senga.data.paired` - paired folders ``ROOT/color/NAME.*`` + ``ROOT/line/NAME.*``, validated;
 * :mod:`senga.data.augment` - the paper's augmentation (scale, k*90 rotation, flip, crop);
-* :mod:`senga.data.sources` - ``--data SPEC`` parsing, sources, validation sets;
-* :mod:`senga.data.mixing` - weighted mixing of sources and the DataLoader path;
+* :mod:`senga.data.sources` - ``--data`` / ``--val`` spec parsing, sources, drawing a source by weight, validation sets;
+* :mod:`senga.data.mixing` - the DataLoader path: mixed sources, augmented per sample;
 * :mod:`senga.data.preload` - the whole dataset on the device, augmented with torch ops;
 * :mod:`senga.data.seeding` - every random draw as a pure function of (seed, rank, index).
 
@@ -17,8 +17,10 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
+    "ArrayPair": "paired",
     "DatasetError": "paired",
-    "Pair": "paired",
+    "NamedPair": "paired",
+    "PairFiles": "paired",
     "PairedFolder": "paired",
     "validate_pairs": "paired",
     "AugmentConfig": "augment",
@@ -32,6 +34,9 @@ _EXPORTS: dict[str, str] = {
     "SynthSource": "sources",
     "ArraySource": "sources",
     "build_source": "sources",
+    "open_sources": "sources",
+    "check_weights": "sources",
+    "pick_source": "sources",
     "load_validation": "sources",
     "MixedTrainingSet": "mixing",
     "make_loader": "mixing",

@@ -3,7 +3,7 @@
 Sample ``i`` of the stream (for DDP rank ``r``, training seed ``seed``) is made
 from ``rng = sample_rng(seed, r, i)`` (:mod:`senga.data.seeding`) in this order:
 
-1. pick a source with probability ``weight / sum(weights)``;
+1. pick a source with probability ``weight / sum(weights)`` (:func:`~senga.data.sources.pick_source`);
 2. ``source.draw(rng)`` (a folder pair uniformly, or a synthetic pair);
 3. :func:`~senga.data.augment.augment_pair` with the :class:`AugmentConfig`.
 
@@ -22,41 +22,17 @@ Example::
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
 from senga.data.augment import AugmentConfig, augment_with
 from senga.data.seeding import current_rank, sample_rng
-
-if TYPE_CHECKING:
-    from senga.data.sources import DataSpec, Source
-
-
-def check_weights(weights: Sequence[float], n_sources: int) -> np.ndarray:
-    """Mixing weights -> cumulative probabilities ``(n,) float64`` (last entry 1).
-
-    Raises:
-        ValueError: wrong count, a weight that is not a finite number > 0, or no sources.
-    """
-    if n_sources == 0:
-        raise ValueError("data: no training sources given (use --data SPEC)")
-    if len(weights) != n_sources:
-        raise ValueError(f"data: {len(weights)} weights for {n_sources} sources")
-    w = np.asarray(weights, dtype=np.float64)
-    if not np.all(np.isfinite(w)) or np.any(w <= 0):
-        raise ValueError(f"data: mixing weights must be finite and > 0, got {list(weights)}")
-    cum = np.cumsum(w / w.sum())
-    cum[-1] = 1.0
-    return cum
-
-
-def pick_source(cumulative: np.ndarray, rng: np.random.Generator) -> int:
-    """Index of the source for one sample: ``P(k) = weight_k / sum(weights)``."""
-    return min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(cumulative) - 1)
+from senga.data.sources import DataSpec, Source, check_weights, open_sources, pick_source
 
 
 def to_tensors(rgb: np.ndarray, ink: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
@@ -112,11 +88,8 @@ class MixedTrainingSet(Dataset[tuple[torch.Tensor, torch.Tensor]]):
         preload: bool = False,
     ) -> MixedTrainingSet:
         """Build every source of ``--data`` specs (validating folders) and mix them by their weights."""
-        from senga.data.sources import build_source, parse_data_spec
-
-        parsed = [parse_data_spec(s) if isinstance(s, str) else s for s in specs]
-        sources = [build_source(s, preload=preload) for s in parsed]
-        return cls(sources, [s.weight for s in parsed], augment, seed, length, rank)
+        sources, weights = open_sources(specs, preload=preload)
+        return cls(sources, weights, augment, seed, length, rank)
 
     def __len__(self) -> int:
         return self.length
@@ -151,10 +124,6 @@ class StreamSampler(Sampler[int]):
 
 def _worker_init(worker_id: int) -> None:
     """Keep each worker single-threaded (workers already run in parallel) and seed global RNGs."""
-    import random
-
-    import cv2
-
     cv2.setNumThreads(1)
     torch.set_num_threads(1)
     seed = torch.initial_seed() % 2**32  # distinct per worker, set by the DataLoader

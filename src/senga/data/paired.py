@@ -35,6 +35,11 @@ LINE_DIR = "line"
 #: Files ignored without a report (operating-system litter), besides hidden files.
 _IGNORED_FILES = frozenset({"thumbs.db", "desktop.ini"})
 
+#: A pair of arrays, ``(rgb (H,W,3) uint8, ink (H,W) float32)``: what data sources draw.
+ArrayPair = tuple[np.ndarray, np.ndarray]
+#: A named pair ``(rgb, ink, name)``: what :class:`PairedFolder` and validation / test sets hold.
+NamedPair = tuple[np.ndarray, np.ndarray, str]
+
 
 class DatasetError(ValueError):
     """A paired folder cannot be used as a dataset.
@@ -53,8 +58,8 @@ class DatasetError(ValueError):
 
 
 @dataclass(frozen=True)
-class Pair:
-    """One validated pair: the stem ``name``, both files, and the common size in pixels."""
+class PairFiles:
+    """One validated pair of files: the stem ``name``, both files, and the common size in pixels."""
 
     name: str
     color: Path
@@ -103,7 +108,7 @@ def validate_pairs(
     root: str | os.PathLike[str],
     max_pixels: int | None = DEFAULT_MAX_PIXELS,
     workers: int | None = None,
-) -> list[Pair]:
+) -> list[PairFiles]:
     """Check a paired folder and return its pairs, sorted by name.
 
     Every image on both sides is opened (fully decoded) with
@@ -151,7 +156,7 @@ def validate_pairs(
     with ThreadPoolExecutor(max_workers=max(1, n_threads)) as pool:
         sizes = dict(zip(paths, pool.map(lambda p: _image_size(p, max_pixels), paths)))
 
-    pairs: list[Pair] = []
+    pairs: list[PairFiles] = []
     for stem in stems:
         color, line = colors[stem], lines[stem]
         color_size, line_size = sizes[color], sizes[line]
@@ -169,7 +174,7 @@ def validate_pairs(
                 f"{LINE_DIR}/{line.name} is {line_size[0]}x{line_size[1]} (width x height)"
             )
             continue
-        pairs.append(Pair(stem, color, line, color_size[0], color_size[1]))
+        pairs.append(PairFiles(stem, color, line, color_size[0], color_size[1]))
 
     if not problems and not pairs:
         problems.append(f"no image pairs found in {COLOR_DIR}/ and {LINE_DIR}/")
@@ -201,7 +206,7 @@ class PairedFolder:
         self.root = Path(root)
         self.max_pixels = max_pixels
         self.pairs = validate_pairs(self.root, max_pixels=max_pixels)
-        self._cache: list[tuple[np.ndarray, np.ndarray]] | None = None
+        self._cache: list[ArrayPair] | None = None
         if preload:
             self._cache = [self._read(p) for p in self.pairs]
 
@@ -213,7 +218,7 @@ class PairedFolder:
     def __len__(self) -> int:
         return len(self.pairs)
 
-    def _read(self, pair: Pair) -> tuple[np.ndarray, np.ndarray]:
+    def _read(self, pair: PairFiles) -> ArrayPair:
         rgb = read_rgb(pair.color, max_pixels=self.max_pixels)
         ink = read_ink(pair.line, max_pixels=self.max_pixels)
         if rgb.shape[:2] != ink.shape:  # a file changed after validation
@@ -224,7 +229,7 @@ class PairedFolder:
             )
         return rgb, ink
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray, str]:
+    def __getitem__(self, index: int) -> NamedPair:
         pair = self.pairs[index]
         rgb, ink = self._cache[index] if self._cache is not None else self._read(pair)
         return rgb, ink, pair.name

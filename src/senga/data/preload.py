@@ -30,18 +30,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from senga.data.augment import AugmentConfig, AugmentParams, sample_params
-from senga.data.mixing import check_weights, pick_source
 from senga.data.seeding import current_rank, epoch_rng, sample_rng
-
-if TYPE_CHECKING:
-    from senga.data.sources import Source
+from senga.data.sources import Source, check_weights, pick_source
 
 #: Paper color per stored channel: white RGB (1, 1, 1) and no ink (0).
 _PAPER = (1.0, 1.0, 1.0, 0.0)

@@ -15,6 +15,7 @@ DataLoader worker computes it or on what was drawn before, so:
 from __future__ import annotations
 
 import numpy as np
+import torch.distributed as dist
 
 #: Domain tags keep the different kinds of draws from ever sharing a seed.
 TAG_SAMPLE = 0x5E6A_0001
@@ -43,8 +44,6 @@ def epoch_rng(seed: int, rank: int, epoch: int) -> np.random.Generator:
 
 def current_rank() -> int:
     """This process's DDP rank (0 when torch.distributed is not initialised)."""
-    import torch.distributed as dist
-
     if dist.is_available() and dist.is_initialized():
         return int(dist.get_rank())
     return 0

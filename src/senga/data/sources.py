@@ -9,13 +9,18 @@ optional ``key=value`` options after the last ``:``::
     synth:weight=3,seed=7,size=512
 
 Keys: ``weight`` (any source, a positive number: the source is picked for a
-sample with probability weight / sum of weights); ``seed`` (synth, integer >= 0,
-default 0) and ``size`` (synth, side in pixels, default 512). The word
-``synth`` always means the stream; write ``./synth`` for a folder of that name.
+sample with probability weight / sum of weights, see :func:`pick_source`);
+``seed`` (synth, integer >= 0, default 0) and ``size`` (synth, side in pixels,
+default 512). The word ``synth`` always means the stream; write ``./synth`` for
+a folder of that name. A *validation* spec (``--val``, parsed with
+``validation=True``) may also give ``n`` (synth: number of pairs in the fixed set)::
 
-Mixing, augmentation and loading live in :mod:`senga.data.mixing` (the
-DataLoader path) and :mod:`senga.data.preload` (whole dataset on the device);
-their public names are re-exported here and from :mod:`senga.data`.
+    synth:n=8,seed=3            # 8 fixed synthetic validation pairs
+
+This module is the one place that parses specs, builds sources
+(:func:`open_sources`, :func:`load_validation`) and draws a source by weight.
+Per-sample augmentation and batching build on it: :mod:`senga.data.mixing`
+(the DataLoader path) and :mod:`senga.data.preload` (whole dataset on the device).
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ from __future__ import annotations
 import math
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from senga.data.paired import PairedFolder
+from senga.data.paired import ArrayPair, NamedPair, PairedFolder
+from senga.data.synth import SynthConfig, SynthStream
 
 #: The SPEC word naming the synthetic stream.
 SYNTH = "synth"
@@ -44,10 +51,8 @@ DEFAULT_VALIDATION_PAIRS = 16
 
 _FOLDER_KEYS = ("weight",)
 _SYNTH_KEYS = ("weight", "seed", "size")
+_SYNTH_VALIDATION_KEYS = (*_SYNTH_KEYS, "n")
 _MIN_SYNTH_SIZE = 16
-
-Pair = tuple[np.ndarray, np.ndarray]
-NamedPair = tuple[np.ndarray, np.ndarray, str]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class DataSpec:
             spec gives none (training uses :data:`DEFAULT_SYNTH_SEED`, a
             validation set :data:`VALIDATION_SEED`).
         size: synthetic pair side in pixels; ``None``: :data:`DEFAULT_SYNTH_SIZE`.
+        n: pairs in a synthetic validation set (validation specs only); ``None``: the caller's default.
         text: the SPEC as written, for messages.
     """
 
@@ -70,6 +76,7 @@ class DataSpec:
     weight: float = 1.0
     seed: int | None = None
     size: int | None = None
+    n: int | None = None
     text: str = field(default="", compare=False)
 
     @classmethod
@@ -83,13 +90,15 @@ class DataSpec:
             options = [f"weight={self.weight!r}"]
             options += [f"seed={self.seed}"] if self.seed is not None else []
             options += [f"size={self.size}"] if self.size is not None else []
+            options += [f"n={self.n}"] if self.n is not None else []
             return f"{SYNTH}:{','.join(options)}"
         return f"{self.path}:weight={self.weight!r}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form for a run's resolved config."""
         if self.kind == SYNTH:
-            return {"kind": SYNTH, "weight": self.weight, "seed": self.seed, "size": self.size}
+            out = {"kind": SYNTH, "weight": self.weight, "seed": self.seed, "size": self.size}
+            return {**out, "n": self.n} if self.n is not None else out
         return {"kind": "folder", "path": self.path, "weight": self.weight}
 
 
@@ -108,8 +117,8 @@ def _number(text: str, key: str, value: str, integer: bool) -> float:
     return number
 
 
-def parse_data_spec(text: str) -> DataSpec:
-    """Parse a ``--data SPEC`` string (see the module docstring for the syntax).
+def parse_data_spec(text: str, validation: bool = False) -> DataSpec:
+    """Parse a ``--data SPEC`` string, or with ``validation`` a ``--val`` spec (see the module docstring).
 
     Raises:
         ValueError: naming the spec and the problem: empty spec, nonexistent
@@ -130,7 +139,7 @@ def parse_data_spec(text: str) -> DataSpec:
         raise _bad(original, "empty source (expected a folder path or 'synth')")
 
     kind = SYNTH if target == SYNTH else "folder"
-    allowed = _SYNTH_KEYS if kind == SYNTH else _FOLDER_KEYS
+    allowed = (_SYNTH_VALIDATION_KEYS if validation else _SYNTH_KEYS) if kind == SYNTH else _FOLDER_KEYS
     values: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in options.split(","))):
         key, eq, value = item.partition("=")
@@ -154,7 +163,10 @@ def parse_data_spec(text: str) -> DataSpec:
             raise _bad(original, f"seed={seed} must be >= 0")
         if size is not None and size < _MIN_SYNTH_SIZE:
             raise _bad(original, f"size={size} must be >= {_MIN_SYNTH_SIZE}")
-        return DataSpec(kind=SYNTH, weight=weight, seed=seed, size=size, text=original)
+        n = int(_number(original, "n", values["n"], True)) if "n" in values else None
+        if n is not None and n < 1:
+            raise _bad(original, f"n={n} must be >= 1")
+        return DataSpec(kind=SYNTH, weight=weight, seed=seed, size=size, n=n, text=original)
 
     folder = Path(target).expanduser()
     if not folder.exists():
@@ -179,7 +191,7 @@ class Source(ABC):
     finite: bool = True
 
     @abstractmethod
-    def draw(self, rng: np.random.Generator) -> Pair:
+    def draw(self, rng: np.random.Generator) -> ArrayPair:
         """One pair ``(rgb (H,W,3) uint8, ink (H,W) float32)``, a pure function of ``rng``'s state."""
 
     def pairs(self) -> list[NamedPair]:
@@ -197,7 +209,7 @@ class FolderSource(Source):
         self.folder = folder
         self.name = name or str(folder.root)
 
-    def draw(self, rng: np.random.Generator) -> Pair:
+    def draw(self, rng: np.random.Generator) -> ArrayPair:
         rgb, ink, _ = self.folder[int(rng.integers(len(self.folder)))]
         return rgb, ink
 
@@ -211,7 +223,7 @@ class FolderSource(Source):
 class ArraySource(Source):
     """Pairs already in memory (tests, small generated sets); ``draw`` picks uniformly."""
 
-    def __init__(self, pairs: list[Pair] | list[NamedPair], name: str = "arrays") -> None:
+    def __init__(self, pairs: list[ArrayPair] | list[NamedPair], name: str = "arrays") -> None:
         if not pairs:
             raise ValueError(f"data source {name!r}: no pairs")
         self._pairs: list[NamedPair] = [
@@ -220,7 +232,7 @@ class ArraySource(Source):
         ]
         self.name = name
 
-    def draw(self, rng: np.random.Generator) -> Pair:
+    def draw(self, rng: np.random.Generator) -> ArrayPair:
         rgb, ink, _ = self._pairs[int(rng.integers(len(self._pairs)))]
         return rgb, ink
 
@@ -243,24 +255,24 @@ class SynthSource(Source):
     finite = False
     INDEX_RANGE = 2**31
 
-    def __init__(self, seed: int = DEFAULT_SYNTH_SEED, size: int = DEFAULT_SYNTH_SIZE, config: Any = None) -> None:
+    def __init__(
+        self, seed: int = DEFAULT_SYNTH_SEED, size: int = DEFAULT_SYNTH_SIZE, config: SynthConfig | None = None
+    ) -> None:
         self.seed, self.size, self.config = seed, size, config
         self.name = f"{SYNTH}:seed={seed},size={size}"
-        self._stream: Any = None
+        self._stream: SynthStream | None = None
 
-    def _get_stream(self) -> Any:
+    def _get_stream(self) -> SynthStream:
         if self._stream is None:
-            from senga.data.synth import SynthStream  # lazy: a separate, heavier package
-
             self._stream = SynthStream(seed=self.seed, size=self.size, config=self.config)
         return self._stream
 
-    def pair_at(self, index: int) -> Pair:
+    def pair_at(self, index: int) -> ArrayPair:
         """Pair ``index`` of this stream (what ``draw`` returns when it draws ``index``)."""
         rgb, ink = self._get_stream().pair(index)
         return rgb, ink
 
-    def draw(self, rng: np.random.Generator) -> Pair:
+    def draw(self, rng: np.random.Generator) -> ArrayPair:
         return self.pair_at(int(rng.integers(self.INDEX_RANGE)))
 
     def __getstate__(self) -> dict[str, Any]:
@@ -269,7 +281,7 @@ class SynthSource(Source):
         return state
 
 
-def build_source(spec: DataSpec | str, preload: bool = False, synth_config: Any = None) -> Source:
+def build_source(spec: DataSpec | str, preload: bool = False, synth_config: SynthConfig | None = None) -> Source:
     """Make the :class:`Source` a spec names; folders are validated here.
 
     Args:
@@ -292,19 +304,60 @@ def build_source(spec: DataSpec | str, preload: bool = False, synth_config: Any 
     return FolderSource(PairedFolder(spec.path, preload=preload), name=spec.path)
 
 
+def open_sources(specs: Sequence[DataSpec | str], preload: bool = False) -> tuple[list[Source], list[float]]:
+    """Every source of ``--data`` specs (folders validated here, before training) and their mixing weights.
+
+    Raises:
+        ValueError: no specs, a bad spec; :class:`~senga.data.paired.DatasetError` for a bad folder.
+    """
+    if not specs:
+        raise ValueError("data: no training data given (use --data DIR or --data synth)")
+    parsed = [parse_data_spec(s) if isinstance(s, str) else s for s in specs]
+    return [build_source(s, preload=preload) for s in parsed], [s.weight for s in parsed]
+
+
+# ----------------------------------------------------------------------------- drawing a source by weight
+
+
+def check_weights(weights: Sequence[float], n_sources: int) -> np.ndarray:
+    """Mixing weights -> cumulative probabilities ``(n,) float64`` (last entry 1), for :func:`pick_source`.
+
+    Raises:
+        ValueError: wrong count, a weight that is not a finite number > 0, or no sources.
+    """
+    if n_sources == 0:
+        raise ValueError("data: no training sources given (use --data SPEC)")
+    if len(weights) != n_sources:
+        raise ValueError(f"data: {len(weights)} weights for {n_sources} sources")
+    w = np.asarray(weights, dtype=np.float64)
+    if not np.all(np.isfinite(w)) or np.any(w <= 0):
+        raise ValueError(f"data: mixing weights must be finite and > 0, got {list(weights)}")
+    cum = np.cumsum(w / w.sum())
+    cum[-1] = 1.0
+    return cum
+
+
+def pick_source(cumulative: np.ndarray, rng: np.random.Generator) -> int:
+    """Index of the source for one sample: ``P(k) = weight_k / sum(weights)`` (one ``rng.random()`` draw)."""
+    return min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(cumulative) - 1)
+
+
+# ----------------------------------------------------------------------------- validation sets
+
+
 def load_validation(
     dir_or_spec: str | os.PathLike[str] | DataSpec,
     n_synth: int = DEFAULT_VALIDATION_PAIRS,
     seed: int | None = None,
     size: int | None = None,
-    synth_config: Any = None,
+    synth_config: SynthConfig | None = None,
 ) -> list[NamedPair]:
     """A fixed validation set as a list of ``(rgb (H,W,3) uint8, ink (H,W) float32, name)``.
 
     Args:
-        dir_or_spec: a paired folder, or ``"synth"`` / ``"synth:seed=S,size=N"``
-            for a fixed synthetic set.
-        n_synth: number of synthetic pairs.
+        dir_or_spec: a paired folder, or ``"synth"`` / ``"synth:n=N,seed=S,size=Z"``
+            for a fixed synthetic set (a validation spec, see :func:`parse_data_spec`).
+        n_synth: number of synthetic pairs when the spec gives no ``n``.
         seed: synthetic seed when the spec gives none (default :data:`VALIDATION_SEED`,
             distinct from the training stream's default seed).
         size: synthetic side when the spec gives none (default 512).
@@ -318,7 +371,7 @@ def load_validation(
     if isinstance(dir_or_spec, DataSpec):
         spec = dir_or_spec
     elif str(dir_or_spec).strip().split(":", 1)[0] == SYNTH:
-        spec = parse_data_spec(str(dir_or_spec))
+        spec = parse_data_spec(str(dir_or_spec), validation=True)
     else:
         return list(PairedFolder(dir_or_spec))
     if spec.kind != SYNTH:
@@ -326,20 +379,9 @@ def load_validation(
         return list(PairedFolder(spec.path))
     val_seed = spec.seed if spec.seed is not None else (VALIDATION_SEED if seed is None else seed)
     val_size = spec.size if spec.size is not None else (DEFAULT_SYNTH_SIZE if size is None else size)
+    n_synth = spec.n if spec.n is not None else n_synth
     if n_synth < 1:
         raise ValueError(f"load_validation: n_synth must be >= 1, got {n_synth}")
     source = SynthSource(seed=val_seed, size=val_size, config=synth_config)
     return [(*source.pair_at(i), f"synth-{val_seed}-{i:04d}") for i in range(n_synth)]
 
-
-def __getattr__(name: str) -> Any:
-    # Re-exports without an import cycle (mixing/preload import this module's types).
-    if name in ("MixedTrainingSet", "make_loader"):
-        from senga.data import mixing
-
-        return getattr(mixing, name)
-    if name == "PreloadedPairs":
-        from senga.data.preload import PreloadedPairs
-
-        return PreloadedPairs
-    raise AttributeError(f"module 'senga.data.sources' has no attribute {name!r}")

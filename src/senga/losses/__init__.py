@@ -5,12 +5,14 @@
 * :mod:`~senga.losses.paper`: ``1/F1~ + 0.001 BCE`` (:class:`PaperLoss`).
 * :mod:`~senga.losses.dice`: ``1/dice + 0.001 BCE`` (:class:`DiceLoss`).
 * :mod:`~senga.losses.laplacian`: Laplacian-weighted MSE (:class:`LaplacianWeightedLoss`).
+* :mod:`~senga.losses.gan`: pix2pix's cGAN + L1 objective (:class:`Pix2PixLoss`).
 * :mod:`~senga.losses.reduction`: ``reduction="batch" | "image" | "none"``, shared by all.
 * :mod:`~senga.losses.registry`: :func:`build_loss` by name.
 """
 
 from senga.losses.bce import binary_cross_entropy
 from senga.losses.dice import DiceLoss, dice_coefficient, dice_loss
+from senga.losses.gan import Pix2PixLoss, gan_bce, pix2pix_l1
 from senga.losses.indicators import Indicator, exact_indicator, f_linear, f_power, parse_indicator
 from senga.losses.laplacian import LaplacianWeightedLoss, laplacian_weight_map, laplacian_weighted_loss
 from senga.losses.paper import PaperLoss, paper_loss
@@ -25,6 +27,7 @@ __all__ = [
     "Indicator",
     "LaplacianWeightedLoss",
     "PaperLoss",
+    "Pix2PixLoss",
     "binary_cross_entropy",
     "build_loss",
     "dice_coefficient",
@@ -32,10 +35,12 @@ __all__ = [
     "exact_indicator",
     "f_linear",
     "f_power",
+    "gan_bce",
     "laplacian_weight_map",
     "laplacian_weighted_loss",
     "paper_loss",
     "parse_indicator",
+    "pix2pix_l1",
     "soft_f1",
     "soft_precision",
     "soft_recall",

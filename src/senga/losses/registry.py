@@ -8,14 +8,17 @@ from typing import Any
 from torch import nn
 
 from senga.losses.dice import DiceLoss
+from senga.losses.gan import Pix2PixLoss
 from senga.losses.laplacian import LaplacianWeightedLoss
 from senga.losses.paper import PaperLoss
 
-#: name -> loss module class. ``cls.needs_input`` says whether forward takes the color input.
+#: name -> loss module class. ``cls.needs_input`` says whether forward takes the color input;
+#: ``cls.adversarial`` that it is a GAN objective (trained with a discriminator, see :mod:`senga.losses.gan`).
 LOSSES: dict[str, type[nn.Module]] = {
     "paper": PaperLoss,
     "dice": DiceLoss,
     "laplacian": LaplacianWeightedLoss,
+    "pix2pix": Pix2PixLoss,
 }
 
 
@@ -23,8 +26,9 @@ def build_loss(name: str, **params: Any) -> nn.Module:
     """Instantiate a loss module by name.
 
     Args:
-        name: ``"paper"`` (:class:`PaperLoss`), ``"dice"`` (:class:`DiceLoss`) or
-            ``"laplacian"`` (:class:`LaplacianWeightedLoss`, exp 5).
+        name: ``"paper"`` (:class:`PaperLoss`), ``"dice"`` (:class:`DiceLoss`),
+            ``"laplacian"`` (:class:`LaplacianWeightedLoss`, exp 5) or ``"pix2pix"``
+            (:class:`Pix2PixLoss`, with a discriminator).
         **params: its constructor arguments.
 
     Raises:

@@ -22,8 +22,11 @@ import math
 import types
 import typing
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from senga.io import atomic_write_path
 
 #: Loss parameters of the paper's method: 1 x 1/F1~ + 0.001 x BCE, f_linear (0.1, 0.9), cancellation on.
 PAPER_LOSS_PARAMS: dict[str, Any] = {
@@ -179,8 +182,6 @@ class TrainConfig:
 
     def save(self, path: str | Path) -> None:
         """Write the config as JSON, atomically."""
-        from senga.io import atomic_write_path
-
         with atomic_write_path(path) as tmp:
             tmp.write_text(self.to_json() + "\n", encoding="utf-8")
 
@@ -218,6 +219,24 @@ def apply_overrides(config: TrainConfig, overrides: dict[str, Any]) -> TrainConf
         elif name == "epochs" and value is not None:
             values["steps"] = None
     return TrainConfig(**values)
+
+
+def parse_sets(items: Iterable[str], typed: bool = False) -> dict[str, Any]:
+    """``--set FIELD=VALUE`` items -> ``{FIELD: VALUE}`` (the one ``--set`` parser of the CLI).
+
+    With ``typed`` each value goes through :func:`parse_value`; without, values
+    stay strings and :func:`apply_overrides` converts them to their field's type.
+
+    Raises:
+        ConfigError: an item without ``=`` or with an empty field name.
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set {item!r}: expected FIELD=VALUE")
+        out[key.strip()] = parse_value(value) if typed else value
+    return out
 
 
 def parse_value(text: str) -> Any:

@@ -19,11 +19,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import torch
 
+from senga.data.augment import AugmentConfig
+from senga.data.mixing import MixedTrainingSet, make_loader
+from senga.data.paired import NamedPair
+from senga.data.preload import PreloadedPairs
+from senga.data.sources import Source, load_validation, open_sources
 from senga.train.config import ConfigError, TrainConfig
 from senga.train.distributed import DistContext
 
@@ -35,14 +38,14 @@ class TrainingData:
     """The parsed sources of a run.
 
     Attributes:
-        sources: :class:`senga.data.sources.Source` objects, one per ``--data`` spec.
+        sources: one :class:`senga.data.sources.Source` per ``--data`` spec.
         weights: their mixing weights.
         folder_pairs: pairs in the finite (folder) sources; the default epoch size.
     """
 
     config: TrainConfig
     ctx: DistContext
-    sources: list[Any]
+    sources: list[Source]
     weights: list[float]
     folder_pairs: int
 
@@ -67,18 +70,14 @@ class TrainingData:
         assert self.config.epochs is not None
         return self.config.epochs * self.steps_per_epoch()
 
-    def _augment(self) -> Any:
-        from senga.data.augment import AugmentConfig
-
+    def _augment(self) -> AugmentConfig:
         try:
             return AugmentConfig(crop=self.config.crop, **self.config.augment)
         except TypeError as err:
             raise ConfigError(f"augment: {err}") from None
 
-    def mixed_set(self, length: int) -> Any:
+    def mixed_set(self, length: int) -> MixedTrainingSet:
         """The DataLoader-path dataset of this rank (item ``i`` = stream sample ``i``)."""
-        from senga.data.mixing import MixedTrainingSet
-
         return MixedTrainingSet(
             self.sources, self.weights, self._augment(), seed=self.config.seed, length=length, rank=self.ctx.rank
         )
@@ -87,15 +86,11 @@ class TrainingData:
         """Batches ``start_step .. total_steps-1`` of this rank's stream, on the training device."""
         config, device = self.config, self.ctx.device
         if config.preload:
-            from senga.data.preload import PreloadedPairs
-
             data = PreloadedPairs.from_sources(
                 self.sources, self.weights, device, self._augment(), seed=config.seed, rank=self.ctx.rank
             )
             yield from data.batches(config.batch, start_step=start_step, steps=total_steps - start_step)
             return
-        from senga.data.mixing import make_loader
-
         dataset = self.mixed_set(length=max(1, total_steps) * config.batch)
         loader = make_loader(
             dataset, config.batch, workers=config.workers, start_step=start_step, pin_memory=device.type == "cuda"
@@ -103,51 +98,23 @@ class TrainingData:
         for rgb, ink in loader:
             yield rgb.to(device, non_blocking=True), ink.to(device, non_blocking=True)
 
-    def preview_pairs(self, n: int) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    def preview_pairs(self, n: int) -> list[NamedPair]:
         """The first ``n`` augmented training samples (for sample grids when there is no validation set)."""
         dataset = self.mixed_set(length=n)
         return [(*dataset.sample(i), f"train-{i}") for i in range(n)]
 
 
 def load_training_data(config: TrainConfig, ctx: DistContext) -> TrainingData:
-    """Parse and open every ``--data`` spec (folders are validated here, before training).
+    """Open every ``--data`` source (:func:`senga.data.sources.open_sources`; folders are validated here, before training).
 
     Raises:
         ValueError: no data, a bad spec, or a bad folder (``DatasetError`` lists every problem).
     """
-    from senga.data.sources import build_source, parse_data_spec
-
     if not config.data:
         raise ConfigError("data: no training data given (use --data DIR or --data synth)")
-    specs = [parse_data_spec(s) for s in config.data]
-    sources = [build_source(s) for s in specs]
+    sources, weights = open_sources(config.data)
     folder_pairs = sum(len(s) for s in sources if s.finite)
-    return TrainingData(config, ctx, sources, [s.weight for s in specs], folder_pairs)
-
-
-def split_val_spec(text: str) -> tuple[str, int | None]:
-    """``"synth:n=8,seed=3"`` -> ``("synth:seed=3", 8)``; other specs are returned unchanged with None.
-
-    ``n`` (number of synthetic validation pairs) is the one key a validation
-    spec has beyond a ``--data`` spec.
-    """
-    head, sep, options = text.strip().partition(":")
-    if head != "synth" or not sep:
-        return text, None
-    n: int | None = None
-    kept = []
-    for item in filter(None, (part.strip() for part in options.split(","))):
-        key, _, value = item.partition("=")
-        if key.strip().lower() == "n":
-            try:
-                n = int(value)
-            except ValueError:
-                raise ConfigError(f"val: bad validation spec {text!r}: n={value!r} is not an integer") from None
-            if n < 1:
-                raise ConfigError(f"val: bad validation spec {text!r}: n={n} must be >= 1")
-        else:
-            kept.append(item)
-    return ("synth:" + ",".join(kept)) if kept else "synth", n
+    return TrainingData(config, ctx, sources, weights, folder_pairs)
 
 
 def validation_specs(config: TrainConfig) -> list[str]:
@@ -157,22 +124,16 @@ def validation_specs(config: TrainConfig) -> list[str]:
     return [config.val] if isinstance(config.val, str) else list(config.val)
 
 
-def load_validation_sets(config: TrainConfig) -> dict[str, list[tuple[np.ndarray, np.ndarray, str]]]:
-    """Every validation set of ``config.val``, keyed by its spec, in order (empty without one)."""
-    return {spec: load_validation_pairs(spec) for spec in validation_specs(config)}
+def load_validation_sets(config: TrainConfig) -> dict[str, list[NamedPair]]:
+    """Every validation set of ``config.val``, keyed by its spec, in order (empty without one).
 
-
-def load_validation_pairs(spec: str) -> list[tuple[np.ndarray, np.ndarray, str]]:
-    """The fixed validation set of one ``val`` spec.
-
-    ``spec`` is a paired folder or ``synth[:n=N,seed=S,size=Z]`` (see
-    :func:`senga.data.load_validation`; its default seed is distinct from the
-    training stream's).
+    Each spec is a paired folder or ``synth[:n=N,seed=S,size=Z]``
+    (:func:`senga.data.sources.load_validation`; its default seed is distinct
+    from the training stream's).
     """
-    from senga.data.sources import load_validation
-
-    folder, n = split_val_spec(spec)
-    pairs = load_validation(folder) if n is None else load_validation(folder, n_synth=n)
-    if not pairs:
-        raise ConfigError(f"val: {spec!r} holds no pairs")
-    return pairs
+    sets = {}
+    for spec in validation_specs(config):
+        sets[spec] = load_validation(spec)
+        if not sets[spec]:
+            raise ConfigError(f"val: {spec!r} holds no pairs")
+    return sets

@@ -73,7 +73,7 @@ class RunLog:
         handler = logging.FileHandler(run_dir / TRAIN_LOG, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         self._logger.addHandler(handler)
-        try:
+        try:  # tensorboard is an optional extra: imported only where it may be missing
             from torch.utils.tensorboard import SummaryWriter
 
             self._tb = SummaryWriter(log_dir=str(run_dir / TB_DIR))

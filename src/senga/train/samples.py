@@ -15,6 +15,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from senga.data.paired import NamedPair
+from senga.io import ink_to_gray, write_rgb
+
 #: Largest side of one cell of the grid.
 SAMPLE_SIDE = 256
 #: Images per grid.
@@ -30,15 +33,13 @@ def center_crop(image: np.ndarray, side: int = SAMPLE_SIDE) -> np.ndarray:
     return image[top : top + side, left : left + side]
 
 
-def sample_inputs(pairs: Sequence[tuple[np.ndarray, np.ndarray, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+def sample_inputs(pairs: Sequence[NamedPair]) -> list[tuple[np.ndarray, np.ndarray]]:
     """The fixed ``(rgb, ink)`` crops a run's sample grids show."""
     return [(center_crop(rgb), center_crop(ink)) for rgb, ink, _ in list(pairs)[:SAMPLE_COUNT]]
 
 
 def grid(rows: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
     """``[(rgb (h,w,3) uint8, pred ink (h,w), gt ink (h,w))]`` -> one ``(H, W, 3) uint8`` image."""
-    from senga.io import ink_to_gray
-
     cells_h = [r[0].shape[0] for r in rows]
     width = max(r[0].shape[1] for r in rows)
     out = np.full((sum(cells_h) + GAP * (len(rows) - 1), 3 * width + 2 * GAP, 3), 255, np.uint8)
@@ -60,8 +61,6 @@ def write_samples(
     path: Path, model: nn.Module, inputs: Sequence[tuple[np.ndarray, np.ndarray]], device: torch.device
 ) -> None:
     """Predict each crop (eval mode, whole crop at once) and write the grid PNG atomically."""
-    from senga.io import write_rgb
-
     if not inputs:
         return
     was_training = model.training

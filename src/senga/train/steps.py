@@ -1,26 +1,94 @@
-"""One optimizer step of supervised training (the paper's methods, Dice, Exp 5).
+"""One optimizer step of each kind of training, behind one :class:`TrainStep` Protocol.
 
-A *step object* owns the networks and optimizers of one kind of training and
-does ``step(rgb, ink, guard) -> {term: value}``; the trainer owns everything
-around it (data, logging, validation, checkpoints). :class:`SupervisedStep` is
-the usual ``loss(G(x), y)`` minimisation; :class:`senga.train.gan.GanStep` is
-pix2pix's alternating cGAN updates. Both expose the same attributes, so the
-trainer never branches on the kind.
+A *step object* owns the networks, the loss and the optimizers of one kind of
+training and does ``step(rgb, ink, guard) -> {term: value}``; the trainer owns
+everything around it (data, logging, validation, checkpoints) and never
+branches on the kind:
+
+* :class:`SupervisedStep`: ``min_G loss(G(x), y)`` with a :mod:`senga.losses`
+  loss (the paper's methods, Dice, Exp 5), through :class:`Objective`;
+* :class:`GanStep`: pix2pix's alternating discriminator / generator updates
+  with :class:`senga.losses.Pix2PixLoss`.
+
+:func:`build_step` picks one from the config; :func:`lr_at` is the learning
+rate of every step (a pure function of the step, so resuming needs nothing else).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import torch
 from torch import Tensor, nn
 
+from senga.losses import Pix2PixLoss, build_loss
+from senga.models import create_model
 from senga.train.config import TrainConfig
-from senga.train.distributed import DistContext, wrap
+from senga.train.distributed import DistContext, average_gradients, wrap
 
 #: ``guard(name, value)``: raises when ``value`` is not finite (on any rank).
 Guard = Callable[[str, Tensor], None]
+
+
+class TrainStep(Protocol):
+    """What the trainer needs from a step object.
+
+    Attributes:
+        generator: the network checkpoints save (unwrapped from DDP).
+        discriminator: the GAN discriminator (saved beside it), or None.
+        optimizers: by name (``"generator"``, ``"discriminator"``); their states are checkpointed.
+        terms: names of the values :meth:`step` returns (metrics.csv columns); the first is ``"loss"``.
+    """
+
+    generator: nn.Module
+    discriminator: nn.Module | None
+    optimizers: dict[str, torch.optim.Optimizer]
+    terms: tuple[str, ...]
+
+    def distribute(self) -> None:
+        """Wrap for DDP; called after loading a checkpoint (DDP broadcasts rank 0's weights)."""
+
+    def step(self, rgb: Tensor, ink: Tensor, guard: Guard) -> dict[str, Tensor]:
+        """One update on a batch ``rgb (N,3,c,c)``, ``ink (N,1,c,c)``; returns detached loss terms."""
+
+
+def build_step(config: TrainConfig, ctx: DistContext) -> TrainStep:
+    """:class:`GanStep` when the config has a discriminator, else :class:`SupervisedStep`."""
+    if config.discriminator is not None:
+        return GanStep(config, ctx)
+    return SupervisedStep(config, ctx)
+
+
+# ----------------------------------------------------------------------------- optimisation
+
+
+def lr_at(step: int, total_steps: int, config: TrainConfig) -> float:
+    """The learning rate for optimizer step ``step`` (0-based) of ``total_steps``.
+
+    The paper trains with a constant learning rate (Adam, 1e-3); ``"cosine"``
+    and a linear warm-up are offered for longer runs on new data:
+
+    * warm-up: ``lr * (step + 1) / warmup_steps`` for ``step < warmup_steps``;
+    * ``"constant"``: ``lr`` (the paper's);
+    * ``"cosine"``: from ``lr`` at the end of warm-up down to ``lr * min_lr_ratio``
+      at the last step, ``lr_min + (lr - lr_min) * (1 + cos(pi * t)) / 2``.
+
+    Example::
+
+        lr_at(0, 100, TrainConfig(steps=100))   # 0.001
+    """
+    lr = config.lr
+    if step < config.warmup_steps:
+        return lr * (step + 1) / config.warmup_steps
+    if config.lr_schedule == "constant":
+        return lr
+    span = max(1, total_steps - config.warmup_steps - 1)
+    t = min(1.0, (step - config.warmup_steps) / span)
+    lr_min = lr * config.min_lr_ratio
+    return lr_min + (lr - lr_min) * 0.5 * (1.0 + math.cos(math.pi * t))
 
 
 def make_optimizer(module: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
@@ -48,8 +116,6 @@ def autocast(config: TrainConfig, device: torch.device) -> contextlib.AbstractCo
 
 def build_network(name: str, options: dict[str, object], config: TrainConfig, ctx: DistContext) -> nn.Module:
     """``senga.models.create_model(name, **options)`` on the device, in train mode."""
-    from senga.models import create_model
-
     model = create_model(name, **options).to(ctx.device)
     if config.channels_last:
         model = model.to(memory_format=torch.channels_last)
@@ -57,26 +123,57 @@ def build_network(name: str, options: dict[str, object], config: TrainConfig, ct
 
 
 def clip(model: nn.Module, config: TrainConfig) -> None:
+    """Clip the global gradient norm to ``config.grad_clip`` (when set)."""
     if config.grad_clip is not None:
         nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
 
 
-class SupervisedStep:
-    """``min_G loss(G(x), y)`` with Adam.
+# ----------------------------------------------------------------------------- supervised
 
-    Attributes:
-        generator: the network (unwrapped; what checkpoints save).
-        discriminator: always None here.
-        optimizers: ``{"generator": Adam}``.
-        terms: names of the values :meth:`step` returns (metrics.csv columns).
+
+class Objective(nn.Module):
+    """``objective(pred, ink, rgb)``: ``senga.losses.build_loss(name, **params)`` applied to a batch.
+
+    Most losses compare the prediction H with the ground truth G only. Exp 5's
+    loss also needs the color input, from which it computes its Laplacian
+    weight map (PAPER.md "Compared methods"); such losses say so with a class
+    attribute ``needs_input = True``, and this hides that difference.
+
+    Args:
+        name: a ``senga.losses`` loss name (``"paper"``, ``"dice"``, ``"laplacian"``).
+        params: its keyword parameters (e.g. ``indicator="linear:0.1,0.9"``).
+
+    Shapes: ``pred`` and ``ink`` ``(N, 1, H, W)`` in [0, 1], ``rgb`` ``(N, 3, H, W)``
+    in [0, 1]; returns a scalar. The loss runs in float32 (autocast disabled).
+
+    Raises:
+        ValueError: unknown loss or parameter (from :func:`senga.losses.build_loss`),
+            or an adversarial loss (``"pix2pix"`` needs a discriminator).
     """
+
+    def __init__(self, name: str, params: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.name = name
+        self.loss = build_loss(name, **dict(params))
+        if getattr(self.loss, "adversarial", False):
+            raise ValueError(f"loss: {name!r} is a GAN loss; it trains with a discriminator (e.g. 'patchgan')")
+        self.needs_input = bool(getattr(self.loss, "needs_input", False))
+
+    def forward(self, pred: Tensor, ink: Tensor, rgb: Tensor) -> Tensor:
+        with torch.autocast(pred.device.type, enabled=False):
+            pred, ink = pred.float(), ink.float()
+            if self.needs_input:
+                return self.loss(pred, ink, rgb.float())
+            return self.loss(pred, ink)
+
+
+class SupervisedStep:
+    """``min_G loss(G(x), y)`` with Adam (a :class:`TrainStep`; ``optimizers`` is ``{"generator": Adam}``)."""
 
     terms: tuple[str, ...] = ("loss",)
     discriminator: nn.Module | None = None
 
     def __init__(self, config: TrainConfig, ctx: DistContext) -> None:
-        from senga.train.objective import Objective
-
         self.config, self.ctx = config, ctx
         self.generator = build_network(config.model, config.model_config, config, ctx)
         self.objective = Objective(config.loss, config.loss_params)
@@ -100,3 +197,78 @@ class SupervisedStep:
         clip(self.generator, self.config)
         opt.step()
         return {"loss": loss.detach()}
+
+
+# ----------------------------------------------------------------------------- pix2pix
+
+
+def _set_requires_grad(model: nn.Module, flag: bool) -> None:
+    for p in model.parameters():
+        p.requires_grad_(flag)
+
+
+class GanStep:
+    """pix2pix's alternating updates (Isola et al.), a :class:`TrainStep`.
+
+    Per step: ``fake = G(x)``; one D update on :meth:`Pix2PixLoss.discriminator_loss`;
+    one G update on :meth:`Pix2PixLoss.generator_loss` (``lambda_l1`` from the
+    config). Both networks use Adam (lr 2e-4, betas (0.5, 0.999) in the
+    ``pix2pix`` preset). Under DDP the generator is DDP-wrapped; the
+    discriminator's gradients are averaged explicitly (it runs two forwards
+    per step, which DDP does not allow before one backward).
+
+    Attributes:
+        optimizers: ``{"generator": Adam, "discriminator": Adam}``.
+        terms: ``loss`` (= ``L_G``), ``g_gan``, ``g_l1``, ``d_loss``.
+    """
+
+    terms: tuple[str, ...] = ("loss", "g_gan", "g_l1", "d_loss")
+
+    def __init__(self, config: TrainConfig, ctx: DistContext) -> None:
+        if config.discriminator is None:
+            raise ValueError("discriminator: GAN training needs a discriminator (e.g. 'patchgan')")
+        if config.loss != "pix2pix":
+            raise ValueError(f"loss: training with a discriminator uses loss 'pix2pix', got {config.loss!r}")
+        self.config, self.ctx = config, ctx
+        self.loss = Pix2PixLoss(lambda_l1=config.lambda_l1)
+        self.generator = build_network(config.model, config.model_config, config, ctx)
+        self.discriminator: nn.Module = build_network(
+            config.discriminator, config.discriminator_config, config, ctx
+        )
+        self.optimizers = {
+            "generator": make_optimizer(self.generator, config),
+            "discriminator": make_optimizer(self.discriminator, config),
+        }
+        self._train_g: nn.Module = self.generator
+
+    def distribute(self) -> None:
+        """Wrap the generator for DDP (after loading a checkpoint)."""
+        self._train_g = wrap(self.generator, self.ctx, self.config.sync_bn)
+        self.generator = getattr(self._train_g, "module", self._train_g)
+
+    def step(self, rgb: Tensor, ink: Tensor, guard: Guard) -> dict[str, Tensor]:
+        """One D update then one G update on ``rgb (N,3,c,c)``, ``ink (N,1,c,c)``."""
+        d, opt_g, opt_d = self.discriminator, self.optimizers["generator"], self.optimizers["discriminator"]
+        with autocast(self.config, self.ctx.device):
+            fake = self._train_g(rgb)
+
+            _set_requires_grad(d, True)
+            loss_d = self.loss.discriminator_loss(d(rgb, ink), d(rgb, fake.detach()))
+        guard("d_loss", loss_d)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        average_gradients(d, self.ctx)
+        clip(d, self.config)
+        opt_d.step()
+
+        _set_requires_grad(d, False)
+        with autocast(self.config, self.ctx.device):
+            fake_logits = d(rgb, fake)
+        loss_g, g_gan, g_l1 = self.loss.generator_loss(fake_logits, fake, ink)
+        guard("loss", loss_g)
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        clip(self.generator, self.config)
+        opt_g.step()
+        _set_requires_grad(d, True)
+        return {"loss": loss_g.detach(), "g_gan": g_gan.detach(), "g_l1": g_l1.detach(), "d_loss": loss_d.detach()}

@@ -9,8 +9,8 @@ Run folder (``RUN``)::
     last/                 latest checkpoint: model + training state (resume from here)
     best/                 best validation F1 (only with a validation set)
 
-Per step: batch ``t`` of the data stream -> one optimizer step (the step object
-of :mod:`senga.train.steps` or :mod:`senga.train.gan`) -> every ``log_every``
+Per step: batch ``t`` of the data stream -> one optimizer step (a
+:class:`~senga.train.steps.TrainStep`) -> every ``log_every``
 a metrics row, every ``val_every`` validation (best/ when F1 improved), every
 ``sample_every`` a sample grid, every ``ckpt_every`` last/ (all of them also
 at the final step). A non-finite loss stops the run before the bad update, with
@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,19 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
+from senga.data.paired import NamedPair
+from senga.evaluate import evaluate
+from senga.models import from_pretrained
+from senga.models.pretrained import PretrainedError
 from senga.train import checkpoint as ckpt
 from senga.train.config import TrainConfig
+from senga.train.data import load_training_data, load_validation_sets
 from senga.train.distributed import DistContext, all_finite, gather_objects, setup, teardown
 from senga.train.runlog import RunLog
-from senga.train.schedule import lr_at
+from senga.train.samples import sample_inputs, write_samples
+from senga.train.steps import TrainStep, build_step, lr_at
 
 #: Called after every completed step (after any checkpoint of that step): ``on_step(step, generator)``.
 StepHook = Callable[[int, nn.Module], None]
@@ -157,16 +164,7 @@ class _Run:
                 "or choose another --out"
             )
 
-    def _build_step(self) -> Any:
-        if self.config.discriminator is not None:
-            from senga.train.gan import GanStep
-
-            return GanStep(self.config, self.ctx)
-        from senga.train.steps import SupervisedStep
-
-        return SupervisedStep(self.config, self.ctx)
-
-    def _load(self, stepper: Any) -> dict[str, Any]:
+    def _load(self, stepper: TrainStep) -> dict[str, Any]:
         last = self.run_dir / "last"
         state = ckpt.read_training_state(last)
         ckpt.load_weights_into(stepper.generator, last)
@@ -176,15 +174,12 @@ class _Run:
             opt.load_state_dict(state["optimizers"][name])
         return state
 
-    def _init_from(self, stepper: Any, init: str) -> None:
+    def _init_from(self, stepper: TrainStep, init: str) -> None:
         """Fine-tuning: copy pretrained weights (``"bundled"`` or a model folder) into the generator.
 
         The pretrained model must be the run's model with the same config, so that
         the weights mean the same thing; a mismatch is a :class:`TrainingError`.
         """
-        from senga.models import from_pretrained
-        from senga.models.pretrained import PretrainedError
-
         try:
             pretrained = from_pretrained(None if init == "bundled" else init)
         except PretrainedError as err:
@@ -199,9 +194,6 @@ class _Run:
 
     # ------------------------------------------------------------------ run
     def run(self, resume: bool) -> TrainResult:
-        from senga.train.data import load_training_data, load_validation_sets
-        from senga.train.samples import sample_inputs
-
         config, ctx, run_dir = self.config, self.ctx, self.run_dir
         if ctx.is_main:
             self._check_folder(resume)
@@ -211,7 +203,7 @@ class _Run:
         val_pairs = next(iter(val_sets.values()), [])
 
         _seed_everything(config.seed)  # identical initial weights on every rank
-        stepper = self._build_step()
+        stepper = build_step(config, ctx)
         state: dict[str, Any] = {}
         if resume:
             state = self._load(stepper)
@@ -275,17 +267,15 @@ class _Run:
 
     def _loop(
         self,
-        stepper: Any,
-        batches: Any,
+        stepper: TrainStep,
+        batches: Iterator[tuple[torch.Tensor, torch.Tensor]],
         step: int,
         total: int,
         log: RunLog,
-        val_sets: dict[str, list[Any]],
-        samples: list[Any],
+        val_sets: dict[str, list[NamedPair]],
+        samples: list[tuple[np.ndarray, np.ndarray]],
     ) -> int:
         """Steps ``step+1 .. total``; returns the step reached."""
-        from tqdm.auto import tqdm
-
         config, ctx = self.config, self.ctx
         bar = tqdm(total=total, initial=step, disable=not self.progress, unit="step", dynamic_ncols=True)
         sums: dict[str, float] = {}
@@ -330,13 +320,13 @@ class _Run:
 
     def _after_step(
         self,
-        stepper: Any,
+        stepper: TrainStep,
         step: int,
         total: int,
         row: dict[str, float],
         log: RunLog,
-        val_sets: dict[str, list[Any]],
-        samples: list[Any],
+        val_sets: dict[str, list[NamedPair]],
+        samples: list[tuple[np.ndarray, np.ndarray]],
     ) -> None:
         """Validation, sample grid, metrics row (rank 0) and last/ checkpoint when due at ``step``."""
         config, last_step = self.config, step == total
@@ -345,8 +335,6 @@ class _Run:
                 scores = self._validate(stepper, step, val_sets, log)
                 row = {"step": step, "seconds": round(self.seconds, 3), **row, **scores}
             if samples and (step % config.sample_every == 0 or last_step):
-                from senga.train.samples import write_samples
-
                 path = self.run_dir / "samples" / f"step_{step:06d}.png"
                 write_samples(path, stepper.generator, samples, self.ctx.device)
             if row:
@@ -355,13 +343,17 @@ class _Run:
             self._save_last(stepper, step, total)
 
     # ------------------------------------------------------------------ events
-    def _validate(self, stepper: Any, step: int, val_sets: dict[str, list[Any]], log: RunLog) -> dict[str, float]:
-        """Score every validation set; ``best/`` follows the worst set's F1 (the only set's, with one)."""
-        from senga.train.validate import validate
-
+    def _validate(
+        self, stepper: TrainStep, step: int, val_sets: dict[str, list[NamedPair]], log: RunLog
+    ) -> dict[str, float]:
+        """Score every validation set (:func:`senga.evaluate.evaluate`, tiled as ``senga extract``);
+        ``best/`` follows the worst set's F1 (the only set's, with one)."""
         cfg = self.config
         per_set = {
-            spec: validate(stepper.generator, pairs, cfg.val_tile, cfg.val_overlap, self.ctx.device)
+            spec: evaluate(
+                stepper.generator, pairs, tile=cfg.val_tile, overlap=cfg.val_overlap, device=self.ctx.device,
+                name=f"validation {spec}",
+            ).mean
             for spec, pairs in val_sets.items()
         }
         scores = min(per_set.values(), key=lambda s: s["F1"])
@@ -381,12 +373,10 @@ class _Run:
             message += " [worst of: " + ", ".join(f"{spec} F1 {s['F1']:.4f}" for spec, s in per_set.items()) + "]"
         log.info(message)
         if self.progress:
-            from tqdm.auto import tqdm
-
             tqdm.write(message)
         return {f"val_{k}": v for k, v in scores.items()}
 
-    def _save_last(self, stepper: Any, step: int, total: int) -> None:
+    def _save_last(self, stepper: TrainStep, step: int, total: int) -> None:
         rngs = gather_objects(ckpt.capture_rng(), self.ctx)  # every rank's RNG, collected on all
         if not self.ctx.is_main:
             self.last_ckpt_step = step

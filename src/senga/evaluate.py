@@ -1,0 +1,132 @@
+"""Scoring a line extractor on a set of pairs, the way users see its output: the one ``evaluate``.
+
+Training validation (:mod:`senga.train.trainer`), the bench (:mod:`senga.bench`)
+and ``benchmarks/bench_quality.py`` all score through :func:`evaluate`:
+
+1. predict every ``(rgb, gt_ink, name)`` pair: a generator ``nn.Module`` runs
+   through tiled inference (:func:`senga.extract.tiling.predict_ink`, the path
+   ``senga extract`` uses, with its tiling defaults); an extractor (anything with
+   ``predict_ink(rgb)``, e.g. :class:`senga.extract.LineExtractor`) or a plain
+   function ``rgb (H,W,3) uint8 -> ink (H,W)`` (a classical method) is called;
+2. quantise the prediction to 8 bits (:func:`quantize_ink`), exactly what a
+   saved PNG holds, so ``[H > 0]`` in eqs. 4-6 means "pixel not pure white";
+3. score it with :func:`senga.metrics.scores` (eqs. 4-6 and RMSE);
+4. average the per-image scores (:func:`senga.metrics.mean_scores`; PAPER.md:
+   the table's F1 is the mean of per-image F1, not 2PR/(P+R) of the means).
+
+Score names and their order are :data:`senga.metrics.SCORE_KEYS` everywhere.
+
+Example::
+
+    from senga.evaluate import evaluate
+    ev = evaluate(LineExtractor.from_pretrained(), PairedFolder("data/dev"))
+    ev.mean["F1"], ev.images[0]   # {"name": ..., "P": ..., "R": ..., "F1": ..., "RMSE": ...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, predict_ink
+from senga.io import gray_to_ink, ink_to_gray
+from senga.metrics import SCORE_KEYS, mean_scores, scores
+
+#: ``rgb (H,W,3) uint8 -> ink (H,W)``.
+PredictFn = Callable[[np.ndarray], np.ndarray]
+#: What :func:`evaluate` scores: a generator, an object with ``predict_ink(rgb)``, or a :data:`PredictFn`.
+Predictor = Any
+
+
+@dataclass
+class Evaluation:
+    """One predictor on one set of pairs.
+
+    Attributes:
+        mean: ``{"P", "R", "F1", "RMSE"}``, the mean of the per-image scores.
+        images: ``[{"name": str, "P": float, "R": float, "F1": float, "RMSE": float}]`` in set order.
+    """
+
+    mean: dict[str, float]
+    images: list[dict[str, Any]]
+
+
+def quantize_ink(ink: np.ndarray) -> np.ndarray:
+    """``(H, W)`` ink -> the ``(H, W) float32`` ink an 8-bit grayscale file holds (what ``senga extract`` writes)."""
+    return gray_to_ink(ink_to_gray(ink))
+
+
+def as_predict_fn(
+    predictor: Predictor,
+    tile: int = DEFAULT_TILE,
+    overlap: int = DEFAULT_OVERLAP,
+    device: str | torch.device = "cpu",
+) -> PredictFn:
+    """The ``rgb -> ink`` function of a generator (tiled, no grad, its train/eval mode restored), an extractor or a function."""
+    if isinstance(predictor, nn.Module):
+        model = predictor
+
+        def predict(rgb: np.ndarray) -> np.ndarray:
+            was_training = model.training
+            try:
+                with torch.no_grad():
+                    return predict_ink(model, rgb, tile=tile, overlap=overlap, device=device)
+            finally:
+                model.train(was_training)
+
+        return predict
+    method = getattr(predictor, "predict_ink", None)
+    if callable(method):
+        return method  # type: ignore[no-any-return]
+    if callable(predictor):
+        return predictor  # type: ignore[no-any-return]
+    raise TypeError(f"evaluate: cannot predict with a {type(predictor).__name__}")
+
+
+def evaluate(
+    predictor: Predictor,
+    pairs: Iterable[tuple[np.ndarray, np.ndarray, str]],
+    *,
+    tile: int = DEFAULT_TILE,
+    overlap: int = DEFAULT_OVERLAP,
+    device: str | torch.device = "cpu",
+    name: str = "model",
+    keep: Callable[[str, np.ndarray], None] | None = None,
+) -> Evaluation:
+    """Score ``predictor`` on every ``(rgb (H,W,3) uint8, gt ink (H,W), name)`` of ``pairs``.
+
+    Args:
+        predictor: a generator ``nn.Module`` (run tiled with ``tile``, ``overlap``
+            on ``device``), an object with ``predict_ink(rgb)`` or a function ``rgb -> ink``.
+        pairs: the set, e.g. a :class:`senga.data.paired.PairedFolder` or a list of triples.
+        tile, overlap, device: tiled inference of a generator (ignored otherwise).
+        name: the predictor's name in error messages.
+        keep: called with every ``(pair name, quantised prediction (H,W) float32)``
+            (to save it, or keep it for a figure).
+
+    Returns:
+        The per-image scores and their mean (keys :data:`senga.metrics.SCORE_KEYS`).
+
+    Raises:
+        ValueError: the set is empty, or a prediction's shape differs from its ground truth.
+    """
+    predict = as_predict_fn(predictor, tile, overlap, device)
+    images: list[dict[str, Any]] = []
+    for rgb, gt, pair_name in pairs:
+        ink = np.asarray(predict(rgb), dtype=np.float32)
+        if ink.shape != gt.shape:
+            raise ValueError(f"{name}: prediction for {pair_name} is {ink.shape}, ground truth is {gt.shape}")
+        ink8 = quantize_ink(ink)
+        s = scores(ink8, np.asarray(gt, dtype=np.float32))
+        images.append({"name": pair_name, **{k: float(s[k]) for k in SCORE_KEYS}})
+        if keep is not None:
+            keep(pair_name, ink8)
+    if not images:
+        raise ValueError(f"{name}: the set has no images")
+    means = mean_scores(images)
+    return Evaluation(mean={k: means[k] for k in SCORE_KEYS}, images=images)

@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from senga.data.synth import generate_pair
 from senga.extract import LineExtractor
 from senga.extract.backends import (
     META_SOURCE_SHA256,
@@ -34,6 +33,12 @@ EXAMPLE = REPO / "examples" / "illustration.png"
 REGENERATE = "senga export bundled -o src/senga/weights/default/model.onnx"
 #: Set by .ci/run's torch-free step: the torch install's `senga extract` output for EXAMPLE.
 REFERENCE_ENV = "SENGA_TORCH_REFERENCE"
+
+
+@pytest.fixture(scope="module")
+def illustration() -> np.ndarray:
+    """``(640, 640, 3) uint8``: the bundled example (made by ``senga synth``); PIL only, no OpenCV."""
+    return read_rgb(EXAMPLE)
 
 
 def _sha256(path: Path) -> str:
@@ -65,10 +70,10 @@ def test_shipped_onnx_was_exported_from_the_shipped_weights() -> None:
     )
 
 
-def test_shipped_onnx_matches_shipped_safetensors_within_one_level() -> None:
+def test_shipped_onnx_matches_shipped_safetensors_within_one_level(illustration: np.ndarray) -> None:
     """The two shipped files give the same 8-bit line art (tiled, batched, odd sizes)."""
     pytest.importorskip("torch", reason="compares with the torch backend")
-    rgb = generate_pair(7, 256)[0][:233, :201].copy()
+    rgb = illustration[300:533, 250:451].copy()
     for kw in ({}, {"tile": 64, "overlap": 32, "batch_size": 3}):
         torch_out = np.asarray(LineExtractor.from_pretrained(device="cpu", backend="torch", **kw)(rgb), np.int16)
         onnx_out = np.asarray(LineExtractor.from_pretrained(backend="onnxruntime", **kw)(rgb), np.int16)
@@ -90,8 +95,8 @@ def test_numpy_padding_is_the_models_padding() -> None:
         assert np.array_equal(mine, padded.numpy())
 
 
-def test_exact_sizes_progress_and_white_paper(onnx_extractor: LineExtractor) -> None:
-    image = generate_pair(3, 160)[0]
+def test_exact_sizes_progress_and_white_paper(onnx_extractor: LineExtractor, illustration: np.ndarray) -> None:
+    image = illustration[200:, 200:]
     for shape in [(1, 1), (5, 70), (33, 17), (150, 130)]:
         calls: list[tuple[int, int]] = []
         rgb = image[: shape[0], : shape[1]].copy()
@@ -103,22 +108,22 @@ def test_exact_sizes_progress_and_white_paper(onnx_extractor: LineExtractor) -> 
     assert blank.shape == (64, 96) and (blank >= 250).mean() > 0.99
 
 
-def test_backend_is_the_same_object_across_threads(onnx_extractor: LineExtractor) -> None:
+def test_backend_is_the_same_object_across_threads(onnx_extractor: LineExtractor, illustration: np.ndarray) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    imgs = [generate_pair(s, 96)[0] for s in range(4)]
+    imgs = [illustration[96 * s : 96 * (s + 1), 300:396] for s in range(4)]
     sequential = [np.asarray(onnx_extractor(i)) for i in imgs]
     with ThreadPoolExecutor(4) as pool:
         threaded = list(pool.map(lambda i: np.asarray(onnx_extractor(i)), imgs))
     assert all(np.array_equal(a, b) for a, b in zip(sequential, threaded))
 
 
-def test_output_equals_the_torch_install_reference(onnx_extractor: LineExtractor) -> None:
+def test_output_equals_the_torch_install_reference(illustration: np.ndarray) -> None:
     reference = os.environ.get(REFERENCE_ENV)
     if not reference:
         pytest.skip(f"{REFERENCE_ENV} not set (.ci/run sets it for its torch-free step)")
     expected = np.asarray(Image.open(reference).convert("L"), np.int16)
-    got = np.asarray(LineExtractor.from_pretrained(backend="onnxruntime")(read_rgb(EXAMPLE)), np.int16)
+    got = np.asarray(LineExtractor.from_pretrained(backend="onnxruntime")(illustration), np.int16)
     assert got.shape == expected.shape
     assert np.abs(got - expected).max() <= 1
 

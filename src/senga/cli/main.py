@@ -30,6 +30,7 @@ import traceback
 from collections.abc import Sequence
 
 from senga import __version__
+from senga.extract.backends import missing_extra
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -132,11 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         except ModuleNotFoundError as err:
             if err.name == modname:  # subcommand not written yet
                 continue
-            if (err.name or "").partition(".")[0] != "torch":
+            if missing_extra(err.name) is None:
                 raise
-            # Installed without PyTorch (extraction runs on onnxruntime): the command stays
-            # listed and says in one line how to get what it needs.
-            _add_needs_torch(sub, p, modname.rpartition(".")[2])
+            # Installed without the torch extra (extraction runs on onnxruntime): the command
+            # stays listed and says in one line how to get what it needs.
+            _add_needs_torch(sub, p, modname.rpartition(".")[2], err.name)
             continue
         # also accepted after the command name; SUPPRESS keeps a flag given before it
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -144,10 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_needs_torch(sub: argparse._SubParsersAction, p: argparse.ArgumentParser | None, name: str) -> None:
-    from senga.extract.backends import TORCH_MISSING
-
-    message = f"senga {name} {TORCH_MISSING}"
+def _add_needs_torch(
+    sub: argparse._SubParsersAction, p: argparse.ArgumentParser | None, name: str, module: str | None
+) -> None:
+    message = f"senga {name} {missing_extra(module)}"
     if p is None:  # every word after the command is taken as is (no option parsing)
         help_ = f"(needs PyTorch: pip install 'senga[torch]') senga {name}"
         p = sub.add_parser(name, help=help_, add_help=False, prefix_chars="\0")
@@ -177,11 +178,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as err:
         if _debug_requested(args):
             traceback.print_exc()
-        if (err.name or "").partition(".")[0] != "torch":
+        needs = missing_extra(err.name)  # an install without the torch extra
+        if needs is None:
             return report_error(err)
-        from senga.extract.backends import TORCH_MISSING  # an install without the torch extra
-
-        print(f"senga: error: senga {args.command} {TORCH_MISSING}", file=sys.stderr)
+        print(f"senga: error: senga {args.command} {needs}", file=sys.stderr)
         return 2
     except BaseException as err:  # the boundary: one line, no traceback unless asked for
         if _debug_requested(args):

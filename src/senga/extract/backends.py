@@ -41,6 +41,19 @@ META_NAME = "senga.model"
 META_SOURCE_SHA256 = "senga.source_sha256"  # sha256 of the model.safetensors it was exported from
 
 TORCH_MISSING = "needs PyTorch, which is not installed: pip install 'senga[torch]' (or pip install torch)"
+#: Modules of the ``torch`` extra (training, synthesis, classical baselines, export) -> their pip names.
+EXTRA_MODULES: dict[str, str] = {"torch": "torch", "cv2": "opencv-python-headless", "scipy": "scipy", "onnx": "onnx"}
+
+
+def missing_extra(module: str | None) -> str | None:
+    """``"needs ..., which is not installed: pip install ..."`` when ``module`` (a
+    ``ModuleNotFoundError.name``) belongs to the ``torch`` extra, else ``None``."""
+    top = (module or "").partition(".")[0]
+    if top == "torch":
+        return TORCH_MISSING
+    if top in EXTRA_MODULES:
+        return f"needs {EXTRA_MODULES[top]}, which is not installed: pip install 'senga[torch]' (or pip install {EXTRA_MODULES[top]})"
+    return None
 
 
 class Backend(Protocol):

@@ -92,9 +92,11 @@ def regions(fill: np.ndarray, alpha: np.ndarray, tol: float = 6.0 / 255.0) -> tu
     labels = labels[idx[0], idx[1]].astype(np.int32)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     white = fill.min(axis=2) > 0.97
-    paper_ids = [lab for lab in border if white[labels == lab].mean() > 0.9]
-    paper = np.isin(labels, paper_ids)
-    return labels, paper
+    counts = np.bincount(labels.ravel(), minlength=n + 1)
+    white_share = np.bincount(labels.ravel(), weights=white.ravel(), minlength=n + 1) / np.maximum(counts, 1)
+    is_paper = np.zeros(n + 1, bool)
+    is_paper[border] = white_share[border] > 0.9
+    return labels, is_paper[labels]
 
 
 def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], scale: float) -> np.ndarray:

@@ -34,11 +34,12 @@ selenium = pytest.importorskip("selenium", reason="selenium is not installed (pi
 pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'senga[serve]')")
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import SessionNotCreatedException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-TIMEOUT_S = 90
+TIMEOUT_S = 120
 
 
 @pytest.fixture(scope="module")
@@ -79,19 +80,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'profile'}",
-    ):  # fmt: skip
-        options.add_argument(arg)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log"))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = None
+    for attempt in range(3):  # a loaded machine sometimes fails to start Chromium: try a fresh profile
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for arg in (
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-extensions", "--window-size=1280,1000", f"--user-data-dir={tmp_path / f'profile{attempt}'}",
+        ):  # fmt: skip
+            options.add_argument(arg)
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        )
+        service = Service(executable_path=CHROMEDRIVER, log_output=str(tmp_path / f"chromedriver{attempt}.log"))
+        try:
+            driver = webdriver.Chrome(options=options, service=service)
+            break
+        except SessionNotCreatedException:
+            if attempt == 2:
+                raise
+            time.sleep(2)
+    assert driver is not None
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     driver.set_page_load_timeout(TIMEOUT_S)
     driver.downloads = downloads  # type: ignore[attr-defined]

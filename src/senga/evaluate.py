@@ -5,9 +5,10 @@ and ``benchmarks/bench_quality.py`` all score through :func:`evaluate`:
 
 1. predict every ``(rgb, gt_ink, name)`` pair: a generator ``nn.Module`` runs
    through tiled inference (:func:`senga.extract.tiling.predict_ink`, the path
-   ``senga extract`` uses, with its tiling defaults); an extractor (anything with
-   ``predict_ink(rgb)``, e.g. :class:`senga.extract.LineExtractor`) or a plain
-   function ``rgb (H,W,3) uint8 -> ink (H,W)`` (a classical method) is called;
+   ``senga extract`` uses, with its tiling defaults), and so does an exported
+   ``.onnx`` file; an extractor (anything with ``predict_ink(rgb)``, e.g.
+   :class:`senga.extract.LineExtractor`) or a plain function
+   ``rgb (H,W,3) uint8 -> ink (H,W)`` (a classical method) is called;
 2. quantise the prediction to 8 bits (:func:`quantize_ink`), exactly what a
    saved PNG holds, so ``[H > 0]`` in eqs. 4-6 means "pixel not pure white";
 3. score it with :func:`senga.metrics.scores` (eqs. 4-6 and RMSE);
@@ -39,7 +40,7 @@ from senga.metrics import SCORE_KEYS, mean_scores, scores
 
 #: ``rgb (H,W,3) uint8 -> ink (H,W)``.
 PredictFn = Callable[[np.ndarray], np.ndarray]
-#: What :func:`evaluate` scores: a generator, an object with ``predict_ink(rgb)``, or a :data:`PredictFn`.
+#: What :func:`evaluate` scores: a generator or ``.onnx`` file, an object with ``predict_ink(rgb)``, or a :data:`PredictFn`.
 Predictor = Any
 
 
@@ -67,7 +68,13 @@ def as_predict_fn(
     overlap: int = DEFAULT_OVERLAP,
     device: str | torch.device = "cpu",
 ) -> PredictFn:
-    """The ``rgb -> ink`` function of a generator (tiled, no grad, its train/eval mode restored), an extractor or a function."""
+    """The ``rgb -> ink`` function of a predictor.
+
+    A generator ``nn.Module`` runs tiled (no grad; its train/eval mode is restored
+    afterwards); an object with ``predict_ink(rgb)`` (an extractor) or a function is
+    called as is; anything else :func:`senga.extract.tiling.predict_ink` runs
+    (an exported ``.onnx`` file, an extraction backend).
+    """
     if isinstance(predictor, nn.Module):
         model = predictor
 
@@ -85,7 +92,7 @@ def as_predict_fn(
         return method  # type: ignore[no-any-return]
     if callable(predictor):
         return predictor  # type: ignore[no-any-return]
-    raise TypeError(f"evaluate: cannot predict with a {type(predictor).__name__}")
+    return lambda rgb: predict_ink(predictor, rgb, tile=tile, overlap=overlap, device=device)
 
 
 def evaluate(
@@ -101,8 +108,8 @@ def evaluate(
     """Score ``predictor`` on every ``(rgb (H,W,3) uint8, gt ink (H,W), name)`` of ``pairs``.
 
     Args:
-        predictor: a generator ``nn.Module`` (run tiled with ``tile``, ``overlap``
-            on ``device``), an object with ``predict_ink(rgb)`` or a function ``rgb -> ink``.
+        predictor: a generator ``nn.Module`` or ``.onnx`` file (run tiled with ``tile``,
+            ``overlap`` on ``device``), an object with ``predict_ink(rgb)`` or a function ``rgb -> ink``.
         pairs: the set, e.g. a :class:`senga.data.paired.PairedFolder` or a list of triples.
         tile, overlap, device: tiled inference of a generator (ignored otherwise).
         name: the predictor's name in error messages.

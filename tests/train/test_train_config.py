@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from senga.train.config import ConfigError, TrainConfig, apply_overrides, field_names, parse_value
+from senga.train.config import ConfigError, TrainConfig, apply_overrides, field_names, parse_sets, parse_value
 
 
 def test_defaults_are_the_papers() -> None:
@@ -75,3 +75,17 @@ def test_parse_value() -> None:
     assert [parse_value(s) for s in ("3", "1e-3", "on", "off", "null", "[1, 2]", "power:100")] == [
         3, 1e-3, True, False, None, [1, 2], "power:100"
     ]
+
+
+def test_validation_tiling_is_checked_up_front() -> None:
+    with pytest.raises(ConfigError, match="val_tile / val_overlap: tile must be >= 32"):
+        TrainConfig(val_tile=16)
+    with pytest.raises(ConfigError, match="val_tile / val_overlap: overlap must be between 0 and 2 \\* tile"):
+        TrainConfig(val_tile=64, val_overlap=-1)
+
+
+def test_set_items_split_once_and_typed_on_request() -> None:
+    assert parse_sets(["lr=1e-3", "val=synth:n=2", "init=123"]) == {"lr": "1e-3", "val": "synth:n=2", "init": "123"}
+    assert parse_sets(["grad_clip=null", "betas=[0.5, 0.9]"], typed=True) == {"grad_clip": None, "betas": [0.5, 0.9]}
+    with pytest.raises(ConfigError, match="--set '=3': expected FIELD=VALUE"):
+        parse_sets(["=3"])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,8 +49,10 @@ from senga.bench.testsets import (
     synthetic_test_set,
 )
 from senga.bench.variants import ABLATIONS, Variant, plan_variants
+from senga.data.paired import NamedPair
 from senga.evaluate import evaluate
-from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
+from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, Tiling
+from senga.extract.torch_backend import resolve_device
 from senga.io import atomic_write_path, write_ink
 
 #: The paper's five methods, in Table 1's order.
@@ -121,8 +123,7 @@ class BenchConfig:
             raise ValueError(f"figure_rows must be >= 0, got {self.figure_rows}")
         if self.figure_cell < 4:
             raise ValueError(f"figure_cell must be >= 4 pixels, got {self.figure_cell}")
-        if self.tile < 16 or self.overlap < 0:
-            raise ValueError(f"tile {self.tile} / overlap {self.overlap}: need tile >= 16 and overlap >= 0")
+        Tiling(self.tile, self.overlap)  # the tiling's own check, before any training
         for ab in self.ablations:
             if ab not in ABLATIONS:
                 raise ValueError(f"--ablation: unknown ablation {ab!r} (valid: {', '.join(ABLATIONS)})")
@@ -159,18 +160,16 @@ class BenchConfig:
         return shlex.join(args)
 
 
-def _eval_device(device: str | None) -> str:
+def _eval_device(device: str | None) -> torch.device:
     """Inference device: as given, or (None / "auto") CUDA when present, like the trainer."""
-    if device in (None, "auto"):
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
+    return resolve_device("auto" if device is None else device)
 
 
 @dataclass
 class _TestSet:
     spec: TestSpec
     path: Path
-    pairs: Any  # sequence of (rgb, ink, name)
+    pairs: Sequence[NamedPair]
     names: list[str]
     figure_names: list[str]
 

@@ -3,7 +3,8 @@
 * :mod:`~senga.train.config`: :class:`TrainConfig` (defaults = the paper's), overrides.
 * :mod:`~senga.train.presets`: ``ours``, ``wo-attn``, ``dice``, ``pix2pix``, ``exp5``.
 * :mod:`~senga.train.trainer`: :func:`train` -> :class:`TrainResult`; the run folder.
-* :mod:`~senga.train.steps` / :mod:`~senga.train.gan`: one optimizer step (supervised / pix2pix).
+* :mod:`~senga.train.data`: a run's batches and validation sets, from :mod:`senga.data`.
+* :mod:`~senga.train.steps`: one optimizer step (supervised / pix2pix) behind the ``TrainStep`` Protocol.
 * :mod:`~senga.train.checkpoint`: atomic, pickle-free checkpoints.
 * :mod:`~senga.train.distributed`: devices and ``torchrun`` DDP.
 
@@ -13,7 +14,8 @@ Example::
     config = get_preset("ours", data=["synth"], val="synth:n=8", steps=5000, crop=256)
     result = train(config, "runs/ours")     # result.best_dir -> `senga extract --model runs/ours/best`
 
-Names are imported lazily so that ``import senga.train`` stays light.
+Names are imported lazily so that ``import senga.train`` stays light: the CLI reads
+:mod:`~senga.train.config` and :mod:`~senga.train.presets` (no torch) at start-up.
 """
 
 from __future__ import annotations

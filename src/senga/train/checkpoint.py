@@ -36,7 +36,13 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
 from torch import nn
+
+from senga.io import atomic_write_path
+from senga.io.atomic import fsync_dir
+from senga.models import from_pretrained, save_pretrained
 
 STATE_TENSORS = "training_state.safetensors"
 STATE_JSON = "training_state.json"
@@ -134,8 +140,6 @@ def _unwrap(model: nn.Module) -> nn.Module:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    from senga.io import atomic_write_path
-
     with atomic_write_path(path) as tmp:
         tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
@@ -177,12 +181,6 @@ def write_checkpoint(
         state: the training state tree (see :func:`split_tensors`); None for model-only folders.
         discriminator: pix2pix only; saved under ``discriminator/``.
     """
-    from senga.models import save_pretrained
-
-    from safetensors import SafetensorError
-
-    from senga.io.atomic import fsync_dir
-
     run_dir = Path(run_dir)
     recover_checkpoint(run_dir, name)
     final, staging, old = run_dir / name, run_dir / f".{name}.staging", run_dir / f".{name}.old"
@@ -213,10 +211,6 @@ def write_checkpoint(
 
 def write_training_state(folder: str | os.PathLike[str], state: Mapping[str, Any]) -> None:
     """``training_state.safetensors`` (tensors) + ``training_state.json`` (the rest)."""
-    from safetensors.torch import save_file
-
-    from senga.io import atomic_write_path
-
     folder = Path(folder)
     data, tensors = split_tensors(dict(state))
     with atomic_write_path(folder / STATE_TENSORS) as tmp:
@@ -230,8 +224,6 @@ def read_training_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
     Raises:
         CheckpointError: the files are missing, damaged (e.g. truncated) or of an unknown format.
     """
-    from safetensors.torch import load_file
-
     folder = Path(folder)
     json_path, tensor_path = folder / STATE_JSON, folder / STATE_TENSORS
     if not json_path.is_file() or not tensor_path.is_file():
@@ -260,7 +252,5 @@ def read_training_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
 
 def load_weights_into(model: nn.Module, folder: str | os.PathLike[str]) -> None:
     """Copy the weights saved in ``folder`` (a save_pretrained folder) into ``model``, strictly."""
-    from senga.models import from_pretrained
-
     saved = from_pretrained(folder)
     _unwrap(model).load_state_dict(saved.state_dict(), strict=True)

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from senga.extract.tiling import Tiling
 from senga.io import atomic_write_path
 
 #: Loss parameters of the paper's method: 1 x 1/F1~ + 0.001 x BCE, f_linear (0.1, 0.9), cancellation on.
@@ -117,10 +118,14 @@ class TrainConfig:
         hints = _field_types()
         for f in dataclasses.fields(self):
             setattr(self, f.name, _coerce(f.name, getattr(self, f.name), hints[f.name]))
-        for name in ("crop", "batch", "log_every", "val_every", "ckpt_every", "sample_every", "val_tile"):
+        for name in ("crop", "batch", "log_every", "val_every", "ckpt_every", "sample_every"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name}: must be >= 1, got {getattr(self, name)}")
-        for name in ("workers", "val_overlap", "warmup_steps"):
+        try:  # validation's tiled inference, checked where the tiling is defined
+            Tiling(self.val_tile, self.val_overlap)
+        except ValueError as err:
+            raise ConfigError(f"val_tile / val_overlap: {err}") from None
+        for name in ("workers", "warmup_steps"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name}: must be >= 0, got {getattr(self, name)}")
         if self.steps is not None and self.epochs is not None:

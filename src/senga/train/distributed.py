@@ -27,6 +27,8 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from senga.extract.torch_backend import resolve_device  # one meaning of a device name: "cuda" is cuda:LOCAL_RANK
+
 #: How long ranks wait for each other (rank 0 validates while the others wait).
 PROCESS_GROUP_TIMEOUT = datetime.timedelta(minutes=60)
 
@@ -54,22 +56,6 @@ class DistContext:
 def launched_by_torchrun() -> bool:
     """True when ``RANK`` and ``WORLD_SIZE`` are in the environment."""
     return "RANK" in os.environ and "WORLD_SIZE" in os.environ
-
-
-def resolve_device(name: str, local_rank: int = 0) -> torch.device:
-    """``"auto"`` -> ``cuda:LOCAL_RANK`` when CUDA is present, else ``cpu``.
-
-    Raises:
-        ValueError: CUDA was asked for but is not available.
-    """
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ValueError(f"device: {name!r} asked for, but CUDA is not available (use --set device=cpu)")
-        if name == "cuda":
-            name = f"cuda:{local_rank}"
-    return torch.device(name)
 
 
 def setup(device: str = "auto") -> DistContext:

@@ -146,3 +146,33 @@ def test_stale_temporaries_of_killed_writers_are_removed_by_the_next_write(tmp_p
     write_ink(folder / "x.png", np.zeros((2, 2), np.float32))
     left = sorted(p.name for p in folder.iterdir())
     assert left == sorted([live.name, legacy_new.name, user.name, "x.png"])
+
+
+@pytest.mark.parametrize("where", ["mkstemp", "body"])
+def test_errors_name_the_target_never_the_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    import errno
+    import os
+    import tempfile
+
+    target = tmp_path / "scores.csv"
+    if where == "mkstemp":  # a read-only disk: creating the temporary fails, naming it
+
+        def read_only(prefix: str, suffix: str, dir: Any) -> Any:  # noqa: A002
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.path.join(dir, f"{prefix}abcdefgh{suffix}"))
+
+        monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(OSError) as err:
+        with atomic_write_path(target) as tmp:
+            if where == "body":  # a full disk: write() fails without a file name
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            tmp.write_text("x")
+    assert err.value.filename == str(target)
+    assert err.value.errno == (errno.EROFS if where == "mkstemp" else errno.ENOSPC)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_errors_about_other_files_keep_their_name(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError) as err:
+        with atomic_write_path(tmp_path / "out.csv"):
+            open(tmp_path / "missing_input.png", "rb")
+    assert err.value.filename == str(tmp_path / "missing_input.png")

@@ -22,7 +22,6 @@ exits.
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import os
 import sys
@@ -69,10 +68,6 @@ def _first_line(err: BaseException) -> str:
 def describe_os_error(err: OSError) -> str:
     """``"PATH: problem"`` for an ``OSError`` (the file it names, the system's words for errno)."""
     problem = err.strerror or _first_line(err)
-    if err.errno == errno.ENOSPC:
-        problem = f"{problem} (disk full)"
-    elif err.errno == errno.EROFS:
-        problem = f"{problem} (read-only file system)"
     if err.filename is not None:
         where = os.fsdecode(err.filename)
         if err.filename2 is not None:

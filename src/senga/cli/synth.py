@@ -122,7 +122,12 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from senga.data.synth import write_dataset
+    from senga.io.outputs import OutputGuard, spelled_like
 
+    # outputs resolved once; --sheet never replaces the --config file it reads
+    guard = OutputGuard(inputs=[args.config] if args.config is not None else [])
+    out_dir = spelled_like(guard.check_dir(args.out_dir), args.out_dir)
+    sheet = spelled_like(guard.check_file(args.sheet), args.sheet) if args.sheet is not None else None
     cfg = load_config(args.config, args.clean, getattr(args, "style", "default"))
     bar = tqdm(total=args.n, unit="pair", disable=args.quiet or args.n < 2, file=sys.stderr)
 
@@ -131,12 +136,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         write_dataset(
-            args.out_dir,
+            out_dir,
             args.n,
             args.seed,
             size=args.size,
             config=cfg,
-            sheet=args.sheet,
+            sheet=sheet,
             workers=args.workers,
             progress=progress,
         )

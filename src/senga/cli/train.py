@@ -110,6 +110,7 @@ def collect_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from senga.io.outputs import OutputGuard, spelled_like
     # the trainer imports torch: only when the command runs, not at CLI start-up
     from senga.train import TrainConfig, apply_overrides, get_preset, train
     from senga.train.trainer import RESUMABLE_CHANGES
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.data:
             raise UserError("--data SPEC is required: a paired folder or synth")
         config = get_preset(args.preset or "ours", **overrides)
-        run_dir = args.out
+        run_dir = spelled_like(OutputGuard().check_dir(args.out), args.out)  # resolved once (no ``..`` tricks)
     result = train(config, run_dir, resume=args.resume is not None, progress=not args.quiet)
     if os.environ.get("RANK", "0") == "0":  # one summary line under torchrun
         best = f", best F1 {result.best_f1:.4f}: {result.best_dir}" if result.best_dir else ""

@@ -35,6 +35,9 @@ LINE_DIR = "line"
 #: Files ignored without a report (operating-system litter), besides hidden files.
 _IGNORED_FILES = frozenset({"thumbs.db", "desktop.ini"})
 
+#: A :class:`DatasetError` message lists this many problems, then a count of the rest.
+MAX_LISTED_PROBLEMS = 20
+
 #: A pair of arrays, ``(rgb (H,W,3) uint8, ink (H,W) float32)``: what data sources draw.
 ArrayPair = tuple[np.ndarray, np.ndarray]
 #: A named pair ``(rgb, ink, name)``: what :class:`PairedFolder` and validation / test sets hold.
@@ -45,8 +48,9 @@ class DatasetError(ValueError):
     """A paired folder cannot be used as a dataset.
 
     ``str(err)`` is a one-line summary ``"ROOT: N problems in paired folder"``
-    followed by one line per problem (``"  color/NAME.png: no line partner ..."``).
-    ``err.problems`` holds the problem lines without indentation.
+    followed by one line per problem (``"  color/NAME.png: no line partner ..."``),
+    at most :data:`MAX_LISTED_PROBLEMS` of them and then ``"  ... and K more problems"``.
+    ``err.problems`` holds every problem line without indentation.
     """
 
     def __init__(self, root: str | os.PathLike[str], problems: Sequence[str]) -> None:
@@ -54,7 +58,10 @@ class DatasetError(ValueError):
         self.problems = list(problems)
         n = len(self.problems)
         head = f"{self.root}: {n} problem{'s' if n != 1 else ''} in paired folder"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        listed = [f"  {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        if n > MAX_LISTED_PROBLEMS:
+            listed.append(f"  ... and {n - MAX_LISTED_PROBLEMS} more problems")
+        super().__init__("\n".join([head, *listed]))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 Input expansion (``INPUT...``):
 
-* a file is taken as given (whatever its extension);
+* a file is taken as given (whatever its extension), except an input
+  manifest (``.txt``, ``.lst``, ``.csv``, ``.parquet``: a list of files, see
+  :mod:`senga.extract.input_manifest`), which acts like a folder holding the
+  files it lists;
 * a folder is searched recursively for image files (:data:`senga.io.IMAGE_EXTENSIONS`,
   hidden files and folders skipped);
 * anything with ``*``, ``?`` or ``[`` is a glob (``**`` recurses); matched
@@ -19,10 +22,14 @@ Output naming:
   below an input folder (or below the fixed part of a glob). Files in an
   ``OUT`` folder below an input folder are not taken as inputs.
 
-Safety: an output that would replace one of the run's inputs is refused;
-existing outputs are skipped unless ``overwrite``; two inputs mapping to the
-same output is an error for the second; every file is written atomically
-(temporary file + rename). A bad input is reported and the batch goes on.
+Safety: every output path is resolved once and checked by
+:class:`senga.io.OutputGuard` (docs/reliability.md): an output that would
+replace one of the run's inputs, or that resolves outside ``OUT`` (or, with no
+``OUT``, outside its input's folder), is refused; the "exists" check and the
+write use the resolved path, so ``..`` in a glob or in ``OUT`` cannot bypass
+them. Existing outputs are skipped unless ``overwrite``; two inputs mapping to
+the same output is an error for the second; every file is written atomically
+(temporary file + fsync + rename). A bad input is reported and the batch goes on.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import numpy as np
 from PIL import Image
 
 from senga.extract.extractor import Extractor
+from senga.extract.input_manifest import is_manifest, manifest_entries
 from senga.extract.style import OutputStyle, render_gray
 from senga.extract.tiling import ProgressFn
 from senga.io import (
@@ -50,6 +58,7 @@ from senga.io import (
     write_gray,
     write_image,
 )
+from senga.io.outputs import OutputError, OutputGuard, resolve_path, spelled_like
 
 #: Suffix of outputs written beside their input (no ``OUT``).
 SIDE_SUFFIX: str = "_lines"
@@ -61,7 +70,7 @@ _GLOB_CHARS = frozenset("*?[")
 
 @dataclass(frozen=True)
 class Job:
-    """One input file and the output it will be written to."""
+    """One input file and the output it will be written to (resolved: no ``..``, no symlinks)."""
 
     source: Path
     target: Path
@@ -114,8 +123,9 @@ def _inside(path: Path, folder: Path | None) -> bool:
 
 
 def _relative(path: Path, base: Path) -> Path:
+    """``path`` below ``base`` compared as resolved paths (``a/*/../../b.png`` is not below ``a``); else its name."""
     try:
-        return path.relative_to(base)
+        return resolve_path(path).relative_to(resolve_path(base))
     except ValueError:
         return Path(path.name)
 
@@ -135,9 +145,10 @@ def plan_outputs(
     if not inputs:
         raise ValueError("no input given")
     out_path = Path(out) if out is not None else None
-    single_file = (
-        len(inputs) == 1 and not _is_glob(str(inputs[0])) and Path(inputs[0]).is_file()
-    )
+    one_path = len(inputs) == 1 and not _is_glob(str(inputs[0]))
+    # one missing input: report it as missing, not as "several inputs"
+    single_file = one_path and (Path(inputs[0]).is_file() or not Path(inputs[0]).exists())
+    single_file = single_file and not is_manifest(inputs[0])  # a manifest lists several files
     out_is_file = (
         out_path is not None
         and not out_path.is_dir()
@@ -184,12 +195,18 @@ def plan_outputs(
             if p.is_dir():
                 if add_folder(p, p) == 0:
                     problems.append((text, "no image files in this folder"))
+            elif p.is_file() and is_manifest(p):
+                entries = manifest_entries(p)
+                if not entries:
+                    problems.append((text, "no entries in this manifest"))
+                found.extend(entries)
             elif p.is_file():
                 found.append((p, None))
             else:
                 problems.append((text, "no such file or folder"))
 
     sources = {p.resolve() for p, _ in found}
+    guard = OutputGuard(inputs=sources)
     jobs: list[Job] = []
     seen_sources: set[Path] = set()
     taken: dict[Path, Path] = {}
@@ -200,16 +217,21 @@ def plan_outputs(
         seen_sources.add(key)
         if out_is_file:
             assert out_path is not None
-            target = out_path
+            target, root = out_path, out_path.parent
         elif out_dir is not None:
             rel = rel if rel is not None else Path(p.name)
-            target = out_dir / rel.parent / (rel.stem + OUTPUT_EXT)
+            target, root = out_dir / rel.parent / (rel.stem + OUTPUT_EXT), out_dir
         else:
-            target = p.parent / (p.stem + SIDE_SUFFIX + OUTPUT_EXT)
-        tkey = target.resolve()
-        if tkey in sources:
+            target, root = p.parent / (p.stem + SIDE_SUFFIX + OUTPUT_EXT), p.parent
+        if guard.is_input(resolve_path(target)):
             problems.append((str(p), f"output {target} would overwrite an input file; choose another -o"))
             continue
+        try:
+            tkey = guard.check_file(target, root=root)
+        except OutputError as err:
+            problems.append((str(p), f"output {err}"))
+            continue
+        target = spelled_like(tkey, target)  # the resolved path (relative when the user's was)
         if tkey in taken:
             problems.append((str(p), f"output {target} is already the output of {taken[tkey]}"))
             continue
@@ -290,7 +312,8 @@ def run_files(
                 try:
                     fut.result()
                 except (OSError, ValueError) as err:
-                    finish(job, "failed", f"cannot write {job.target} ({_one_line(err)})")
+                    why = err.strerror if isinstance(err, OSError) and err.strerror else _one_line(err)
+                    finish(job, "failed", f"cannot write {job.target} ({why})")
                 else:
                     finish(job, "done")
 

@@ -5,7 +5,7 @@ library only sees ``(H, W, 3) uint8`` RGB arrays and ``(H, W) float32`` ink maps
 (1 = black line, 0 = paper).
 """
 
-from senga.io.atomic import atomic_write_path
+from senga.io.atomic import atomic_write_path, clean_stale_temporaries, fsync_dir
 from senga.io.images import (
     DEFAULT_MAX_PIXELS,
     IMAGE_EXTENSIONS,
@@ -25,13 +25,18 @@ from senga.io.images import (
     write_ink,
     write_rgb,
 )
+from senga.io.outputs import OutputError, OutputGuard, resolve_path, spelled_like
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "IMAGE_EXTENSIONS",
     "ImageError",
     "ImageTooLargeError",
+    "OutputError",
+    "OutputGuard",
     "atomic_write_path",
+    "clean_stale_temporaries",
+    "fsync_dir",
     "gray_to_ink",
     "ink_to_gray",
     "ink_to_image",
@@ -40,6 +45,8 @@ __all__ = [
     "read_gray",
     "read_ink",
     "read_rgb",
+    "resolve_path",
+    "spelled_like",
     "to_rgb_array",
     "write_gray",
     "write_image",

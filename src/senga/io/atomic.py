@@ -144,9 +144,12 @@ def atomic_write_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     _clean_once(target.parent)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.stem}.{os.getpid()}.", suffix=f".tmp{target.suffix}", dir=target.parent
-    )
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.stem}.{os.getpid()}.", suffix=f".tmp{target.suffix}", dir=target.parent
+        )
+    except OSError as err:
+        raise _naming(err, target, None) from err
     os.close(fd)
     tmp = Path(name)
     try:
@@ -156,7 +159,27 @@ def atomic_write_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         _fsync_file(tmp)
         os.replace(tmp, target)
         fsync_dir(target.parent)
+    except OSError as err:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise _naming(err, target, tmp) from err
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _naming(err: OSError, target: Path, tmp: Path | None) -> OSError:
+    """``err`` re-raised as naming ``target`` when it names no file or our temporary one.
+
+    Users never see temporary names; an error about another file (an input read
+    inside the ``with`` body) is returned unchanged.
+    """
+    if err.errno is None:
+        return err
+    if err.filename is not None:
+        named = Path(os.fsdecode(err.filename))
+        ours = named == tmp if tmp is not None else named.name.startswith(f".{target.stem}.{os.getpid()}.")
+        if not ours:
+            return err
+    return OSError(err.errno, err.strerror or str(err), str(target))

@@ -51,6 +51,7 @@ from senga.train import checkpoint as ckpt
 from senga.train.config import TrainConfig
 from senga.train.data import load_training_data, load_validation_sets
 from senga.train.distributed import DistContext, all_finite, gather_objects, setup, teardown
+from senga.train.preflight import check_memory
 from senga.train.runlog import RunLog
 from senga.train.samples import sample_inputs, write_samples
 from senga.train.steps import TrainStep, build_step, lr_at
@@ -121,6 +122,7 @@ def train(
         ValueError: bad data specs or config values (before any training happens).
     """
     config.validate()
+    check_memory(config.crop, config.batch)  # before the run folder or any batch exists
     ctx = setup(config.device)
     try:
         return _Run(config, Path(run_dir), ctx, progress, on_step).run(resume)
@@ -147,7 +149,9 @@ class _Run:
     def _check_folder(self, resume: bool) -> None:
         if resume:
             if ckpt.recover_checkpoint(self.run_dir, "last") is None:
-                raise TrainingError(f"{self.run_dir}: nothing to resume (no last/ checkpoint)")
+                raise TrainingError(
+                    f"{self.run_dir}: nothing to resume (no last/ checkpoint); start it again with --out {self.run_dir}"
+                )
             saved = self.run_dir / CONFIG_JSON
             if saved.is_file():
                 before = TrainConfig.load(saved).to_dict()
@@ -158,7 +162,10 @@ class _Run:
                         f"{self.run_dir}: cannot resume with a different {changed[0]!r} "
                         f"(saved {before.get(changed[0])!r}, given {now[changed[0]]!r}); start a new run instead"
                     )
-        elif (self.run_dir / CONFIG_JSON).exists() or (self.run_dir / "last").exists():
+        elif self.run_dir.exists() and not self.run_dir.is_dir():
+            raise TrainingError(f"{self.run_dir}: is a file; --out needs a folder")
+        # a folder whose start failed before its first checkpoint (config.json, logs, no last/) is reused
+        elif any(ckpt.recover_checkpoint(self.run_dir, name) is not None for name in ("last", "best")):
             raise TrainingError(
                 f"{self.run_dir}: already holds a run; continue it with --resume {self.run_dir} "
                 "or choose another --out"

@@ -122,3 +122,36 @@ def test_run_manifest_rows_come_back_in_plan_order(tmp_path: Path) -> None:
         (0, "a", "skipped", None), (1, "b", "done", 4), (2, "c.png", "failed", None)
     ]
     assert list(tmp_path.joinpath("m").iterdir()) == [tmp_path / "m" / "run.parquet"]  # no temporaries left
+
+
+# --------------------------------------------------------------------------- URL inputs (fsspec)
+
+
+def test_url_inputs_are_planned_like_local_ones(tmp_path: Path) -> None:
+    pytest.importorskip("fsspec", reason="URL inputs need fsspec (senga[ray]; CI installs it)")
+    from senga.extract.remote_inputs import is_url, plan_remote
+
+    _png(tmp_path / "data" / "a.png")
+    _png(tmp_path / "data" / "x" / "b.jpg")
+    _png(tmp_path / "data" / "x" / "b_lines.png")  # an earlier output: skipped
+    _png(tmp_path / "data" / ".hidden" / "h.png")
+    (tmp_path / "data" / "list.txt").write_text("x/b.jpg\nmissing.png\n")
+    base = f"file://{tmp_path}/data"
+    assert is_url(base) and not is_url(str(tmp_path))
+
+    jobs, problems = plan_remote([base + "/"], tmp_path / "out")
+    assert problems == []
+    assert [(j.source, j.target.relative_to(tmp_path).as_posix()) for j in jobs] == [
+        (f"{base}/a.png", "out/a.png"), (f"{base}/x/b.jpg", "out/x/b.png")
+    ]
+    jobs, _ = plan_remote([base + "/**/*.jpg"], tmp_path / "out")
+    assert [j.target.relative_to(tmp_path).as_posix() for j in jobs] == ["out/x/b.png"]
+    jobs, problems = plan_remote([base + "/list.txt"], tmp_path / "out")
+    assert problems == []  # a missing entry fails when it is read, like a local manifest's
+    assert [(j.source, j.target.name) for j in jobs] == [
+        (f"{base}/x/b.jpg", "b.png"), (f"{base}/missing.png", "missing.png")
+    ]
+    _, problems = plan_remote([base + "/nothing/*.png"], tmp_path / "out")
+    assert problems == [(base + "/nothing/*.png", "no image files match this pattern")]
+    with pytest.raises(ValueError, match="URL inputs need -o FOLDER"):
+        plan_remote([base + "/a.png"], None)

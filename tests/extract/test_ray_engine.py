@@ -1,8 +1,8 @@
 """The Ray Data engine: same files as the local engine, a manifest of every input, resume
 after a killed driver, and a clear message without Ray.
 
-Ray starts once for this module (``ray.init(num_cpus=2)``) and is shut down after it;
-the tests share one xdist group so ``-n 2`` starts it once.
+Ray starts once for this module (``ray.init(num_cpus=2)``) and is shut down after it
+(the tests share an xdist group: with ``--dist loadgroup`` one worker runs them all).
 """
 
 from __future__ import annotations
@@ -183,3 +183,21 @@ def test_a_killed_driver_resumes_to_the_files_of_an_uninterrupted_run(
     assert len(rows) == 10
     assert sum(r["status"] == "skipped" for r in rows) >= len(partial)
     assert all(r["status"] in ("done", "skipped") for r in rows)
+
+
+def test_url_inputs_are_fetched_by_the_actors(mixed_runs: dict[str, Any], tmp_path: Path) -> None:
+    pytest.importorskip("fsspec", reason="URL inputs need fsspec (senga[ray])")
+    src = mixed_runs["src"]
+    out, manifest = tmp_path / "out", tmp_path / "urls.parquet"
+    missing = f"file://{src}/gone.png"
+    code = main(
+        ["extract", f"file://{src}/", missing, "-o", str(out), "-q", *TILING, "--engine", "ray",
+         "--actors", "1", "--manifest", str(manifest)]
+    )  # fmt: skip
+    assert code == 1
+    assert _files(out) == _files(mixed_runs["root"] / "local")
+    rows = {r["input"]: r for r in _read_manifest(manifest)}
+    assert rows[f"file://{src}/bad.png"]["error"] == BAD_MESSAGE
+    assert rows[missing]["status"] == "failed"
+    assert rows[missing]["error"].startswith("cannot read (FileNotFoundError")
+    assert rows[f"file://{src}/large.png"]["width"] == 120

@@ -108,6 +108,7 @@ def run_ray_engine(
     before Ray starts) and once in each actor with the flags as given.
     """
     from senga.extract.ray_engine import RayOptions, require_ray, run_ray
+    from senga.extract.remote_inputs import is_url, plan_remote
     from senga.extract.runner import plan_outputs
 
     require_ray()
@@ -120,7 +121,12 @@ def run_ray_engine(
     check = argparse.Namespace(**{**vars(actor_args), "device": "cpu", "half": False})
     build_extractor(check)  # fail on flags and model files here, not in every actor
     manifest = Path(args.manifest) if args.manifest else default_manifest(args.out)
-    jobs, problems = plan_outputs(args.inputs, args.out)
+    urls = [text for text in args.inputs if is_url(text)]
+    paths = [text for text in args.inputs if not is_url(text)]
+    jobs, problems = plan_outputs(paths, args.out) if paths else ([], [])
+    if urls:
+        remote_jobs, remote_problems = plan_remote(urls, args.out)
+        jobs, problems = [*jobs, *remote_jobs], problems + remote_problems
 
     def report(path: str, problem: str) -> None:
         print(f"senga: {path}: {problem}", file=sys.stderr)

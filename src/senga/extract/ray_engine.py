@@ -30,14 +30,17 @@ import os
 import resource
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
 from senga.extract.extractor import Extractor
+from senga.extract.remote_inputs import RemoteJob, fetch, is_url
 from senga.extract.run_manifest import COLUMNS, RunManifest
 from senga.extract.runner import Job, run_files
 from senga.extract.style import OutputStyle
@@ -173,9 +176,12 @@ class ExtractActor:
         workers: int = 2,
         threads: int = 1,
     ) -> None:
-        import torch
-
-        torch.set_num_threads(max(1, threads))
+        try:
+            import torch
+        except ImportError:  # a torch-free install extracts on onnxruntime
+            pass
+        else:
+            torch.set_num_threads(max(1, threads))
         self.extractor = _TimedExtractor(make_extractor())
         self.overwrite = overwrite
         self.max_pixels = max_pixels
@@ -190,13 +196,44 @@ class ExtractActor:
         from senga.extract.run_manifest import schema
 
         cols = batch.to_pydict() if hasattr(batch, "to_pydict") else {k: list(v) for k, v in batch.items()}
-        jobs = [Job(Path(s), Path(t)) for s, t in zip(cols["source"], cols["target"])]
-        pos = {job: i for i, job in enumerate(jobs)}
-        n = len(jobs)
+        n = len(cols["index"])
         out: dict[str, list[Any]] = {name: [None] * n for name, _ in COLUMNS}
         out["index"] = [int(i) for i in cols["index"]]
         out["input"] = list(cols["input"])
         out["output"] = list(cols["output"])
+        with tempfile.TemporaryDirectory(prefix="senga-ray-") as staging:
+            jobs = self._local_jobs(cols["source"], cols["target"], Path(staging), out)
+            self._run(jobs, out)
+        out["actor_rss_mib"] = [_peak_rss_mib()] * n
+        return pa.table(out, schema=schema())
+
+    def _local_jobs(
+        self, sources: list[str], targets: list[str], staging: Path, out: dict[str, list[Any]]
+    ) -> dict[Job, int]:
+        """Jobs on local files (URL inputs fetched into ``staging`` first) -> their row.
+        A URL that cannot be fetched is marked failed in ``out`` and gets no job."""
+        jobs: dict[Job, int] = {}
+        fetches = {}
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="senga-fetch") as pool:
+            for i, (source, target) in enumerate(zip(sources, targets)):
+                if is_url(source):
+                    local = staging / f"{i}{PurePosixPath(source.split('://', 1)[1]).suffix}"
+                    fetches[i] = (local, target, pool.submit(fetch, source, local))
+                else:
+                    jobs[Job(Path(source), Path(target))] = i
+            for i, (local, target, fut) in fetches.items():
+                try:
+                    fut.result()
+                except Exception as err:  # missing, denied, network: one bad input, the batch goes on
+                    out["status"][i], out["actor"][i], out["seconds"][i] = "failed", self.name, 0.0
+                    out["error"][i] = f"cannot read ({type(err).__name__}: {_first_line(err)})"
+                else:
+                    jobs[Job(local, Path(target))] = i
+        return dict(sorted(jobs.items(), key=lambda item: item[1]))
+
+    def _run(self, pos: dict[Job, int], out: dict[str, list[Any]]) -> None:
+        """The local engine on ``pos``'s jobs; fills their rows of ``out``."""
+        jobs = list(pos)
         by_source = {str(job.source): job for job in jobs}
         errors: dict[Job, str] = {}
         # shape and model seconds per job: run_files asks for a job's tile progress callback
@@ -239,9 +276,11 @@ class ExtractActor:
             out["seconds"][i] = seconds
         for job, problem in errors.items():
             out["error"][pos[job]] = problem
-        rss = _peak_rss_mib()
-        out["actor_rss_mib"] = [rss] * n
-        return pa.table(out, schema=schema())
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def default_actors(ray: ModuleType, options: RayOptions) -> int:
@@ -258,7 +297,7 @@ def default_actors(ray: ModuleType, options: RayOptions) -> int:
 
 
 def run_ray(
-    jobs: Sequence[Job],
+    jobs: Sequence[Job | RemoteJob],
     make_extractor: Callable[[], Extractor],
     manifest: str | os.PathLike[str],
     options: RayOptions | None = None,
@@ -271,7 +310,8 @@ def run_ray(
     """Run ``jobs`` (from :func:`~senga.extract.runner.plan_outputs`) on Ray Data.
 
     Args:
-        jobs: the planned jobs; their outputs follow the local engine's naming.
+        jobs: the planned jobs (:func:`~senga.extract.runner.plan_outputs`, and
+            :func:`~senga.extract.remote_inputs.plan_remote` for URLs).
         make_extractor: picklable zero-argument factory, called once per actor
             (e.g. ``functools.partial(LineExtractor.from_pretrained, "default")``).
         manifest: the Parquet run manifest to write (one row per job).
@@ -305,7 +345,8 @@ def run_ray(
             skipped_rows.append({**row, "status": "skipped", "seconds": 0.0})
             continue
         folders.add(job.target.parent)
-        todo.append({**row, "source": os.path.abspath(job.source), "target": os.path.abspath(job.target)})
+        source = job.source if is_url(str(job.source)) else os.path.abspath(job.source)
+        todo.append({**row, "source": str(source), "target": os.path.abspath(job.target)})
     for folder in folders:  # temporaries of a killed run (their writer is gone)
         clean_stale_temporaries(folder)
     result.skipped = len(skipped_rows)
@@ -317,12 +358,12 @@ def run_ray(
     )  # fmt: skip
 
     started_ray = False
+    if not options.progress:  # e.g. Ray Data's "progress bars disabled" warning
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
     if todo:
         if not ray.is_initialized():
             # the raylet waits this long for its agents; Ray's default is short for a busy machine
             os.environ.setdefault("RAY_agent_register_timeout_ms", "120000")
-            if not options.progress:
-                logging.getLogger("ray.data").setLevel(logging.WARNING)
             ray.init(
                 address=options.address,
                 include_dashboard=False,

@@ -39,6 +39,7 @@ def _non_negative(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from senga.cli.extract_ray import add_ray_arguments
     from senga.extract.style import STYLES
     from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
 
@@ -93,6 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--drop-below", type=float, default=0.0, metavar="X",
         help="remove ink fainter than X in [0, 1) (default 0: keep all)",
     )  # fmt: skip
+    add_ray_arguments(parser)
     parser.add_argument(
         "-q", "--quiet", action="store_true",
         help="no progress bars, no summary unless something failed (errors always print)",
@@ -128,6 +130,10 @@ def run(args: argparse.Namespace) -> int:
     from senga.extract.runner import Job, plan_outputs, run_files
 
     style = build_style(args)
+    if args.engine == "ray":
+        from senga.cli.extract_ray import run_ray_engine
+
+        return run_ray_engine(args, style, build_extractor)
     extractor = build_extractor(args)
     jobs, problems = plan_outputs(args.inputs, args.out)
     show = not args.quiet and sys.stderr.isatty()

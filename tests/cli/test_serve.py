@@ -30,7 +30,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _start(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
     with open(log, "w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "senga", "serve", *args], stderr=err, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while True:
         m = re.search(r"serving (http://\S+/) ", log.read_text())
         if m:
@@ -55,20 +55,20 @@ def test_serve_answers_and_stops_on_ctrl_c(tmp_path: Path, model_dir: Path) -> N
     proc, url = _start(["--port", "0", "--model", str(model_dir), "--device", "cpu"], tmp_path / "log")
     try:
         assert url.startswith("http://127.0.0.1:")
-        with urllib.request.urlopen(url + "api/health", timeout=30) as r:
+        with urllib.request.urlopen(url + "api/health", timeout=120) as r:
             health = json.load(r)
         assert health["model"] == str(model_dir) and health["device"] == "cpu"
         buf = io.BytesIO()
         Image.fromarray(np.full((10, 14, 3), 200, np.uint8)).save(buf, format="PNG")
         body, kind = _multipart("a.png", buf.getvalue())
         request = urllib.request.Request(url + "api/extract", data=body, headers={"Content-Type": kind})
-        with urllib.request.urlopen(request, timeout=60) as r:
+        with urllib.request.urlopen(request, timeout=120) as r:
             assert Image.open(io.BytesIO(r.read())).size == (14, 10)
-        with urllib.request.urlopen(url, timeout=30) as r:
+        with urllib.request.urlopen(url, timeout=120) as r:
             assert b'type="file"' in r.read()
     finally:
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(30)
+        code = proc.wait(120)
     log = (tmp_path / "log").read_text()
     assert code == 0, log
     assert log.strip().splitlines()[-1] == "senga: stopped"
@@ -79,7 +79,7 @@ def test_serve_on_every_network_warns(tmp_path: Path, model_dir: Path) -> None:
     proc, url = _start(["--host", "0.0.0.0", "--port", "0", "--model", str(model_dir), "--device", "cpu"],
                        tmp_path / "log")  # fmt: skip
     proc.terminate()
-    proc.wait(30)
+    proc.wait(120)
     log = (tmp_path / "log").read_text()
     assert "senga: warning: listening on 0.0.0.0: anyone who can reach this machine can use the server" in log
     assert url.startswith("http://127.0.0.1:")

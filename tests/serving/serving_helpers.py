@@ -39,7 +39,7 @@ class BlockingExtractor:
         self.started.release()
         if progress is not None:
             progress(0, self.tiles)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while not (self.release.is_set() or self.gate.acquire(timeout=0.02)):
             assert time.monotonic() < deadline, "test never released the extractor"
         for i in range(1, self.tiles + 1):

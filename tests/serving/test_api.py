@@ -152,7 +152,7 @@ def _in_thread(fn, *args) -> tuple[threading.Thread, dict]:
     return t, out
 
 
-def _wait_for(predicate, timeout: float = 20.0) -> None:
+def _wait_for(predicate, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -163,7 +163,7 @@ def test_full_queue_gets_429_with_retry_after_and_waiting_requests_complete() ->
     slow = BlockingExtractor()
     with TestClient(create_app(slow, ServeLimits(queue_size=1, workers=1))) as client:
         first, out1 = _in_thread(_post, client, png_bytes(10, 12), "one.png")
-        assert slow.started.acquire(timeout=20)  # the worker is busy with it
+        assert slow.started.acquire(timeout=120)  # the worker is busy with it
         second, out2 = _in_thread(_post, client, png_bytes(10, 14), "two.png")
         _wait_for(lambda: client.get("/api/health").json()["queue"]["waiting"] == 1)
         r = _post(client, png_bytes(10, 16), name="three.png")
@@ -172,8 +172,8 @@ def test_full_queue_gets_429_with_retry_after_and_waiting_requests_complete() ->
         assert r.json() == {"error": "server busy: 1 images are already waiting; retry later"}
         assert client.get("/api/health").json()["queue"]["running"] == 1
         slow.release.set()
-        first.join(20)
-        second.join(20)
+        first.join(120)
+        second.join(120)
         assert _image(out1["response"]).size == (12, 10)
         assert _image(out2["response"]).size == (14, 10)
         assert list(client.app.state.tmp_dir.iterdir()) == []  # every upload's temporary file is gone
@@ -184,7 +184,7 @@ def test_concurrent_requests_all_complete_with_their_own_sizes(tiny_extractor) -
     with TestClient(create_app(tiny_extractor, ServeLimits(queue_size=8))) as client:
         threads = [_in_thread(_post, client, png_bytes(h, w), f"{i}.png") for i, (h, w) in enumerate(sizes)]
         for t, _ in threads:
-            t.join(60)
+            t.join(120)
         got = [_image(out["response"]).size for _, out in threads]
         assert got == [(w, h) for h, w in sizes]
         assert client.get("/api/health").json()["queue"]["completed"] == 6
@@ -248,15 +248,15 @@ def test_stream_reports_queue_and_tile_progress_then_the_png(tiny_extractor) -> 
     slow = BlockingExtractor(tiles=3)
     with TestClient(create_app(slow)) as client:
         first, _ = _in_thread(_post, client, png_bytes(10, 10), "first.png")
-        assert slow.started.acquire(timeout=20)  # the worker is busy: the next image waits
+        assert slow.started.acquire(timeout=120)  # the worker is busy: the next image waits
         t, out = _in_thread(_post, client, png_bytes(10, 12), "a.png", "/api/extract/stream")
         _wait_for(lambda: client.get("/api/health").json()["queue"]["waiting"] == 1)
         slow.gate.release()  # the first one finishes, the streamed one starts and reports (0, 3)
-        assert slow.started.acquire(timeout=20)
+        assert slow.started.acquire(timeout=120)
         time.sleep(0.6)
         slow.gate.release()
-        first.join(20)
-        t.join(20)
+        first.join(120)
+        t.join(120)
     events = _events(out["response"])
     kinds = [e["event"] for e in events]
     assert events[0] == {"event": "queued", "position": 0} and kinds[-1] == "done"

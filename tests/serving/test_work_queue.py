@@ -30,7 +30,7 @@ class Gate:
         self.seen.append(job.payload)
         self.started.release()
         job.progress(0, 2)
-        assert self.go.wait(10)
+        assert self.go.wait(60)
         job.progress(2, 2)
         if job.payload == "boom":
             raise RuntimeError("boom")
@@ -42,7 +42,7 @@ def test_jobs_run_in_order_and_extra_ones_are_refused_at_once() -> None:
     q = WorkQueue(gate, workers=1, capacity=2)
     try:
         a = q.submit("a")
-        assert gate.started.acquire(timeout=10)
+        assert gate.started.acquire(timeout=60)
         b, c = q.submit("b"), q.submit("c")
         assert q.full() and (q.position(b), q.position(c), q.position(a)) == (0, 1, -1)
         with pytest.raises(QueueFull, match="server busy: 2 images are already waiting; retry later"):
@@ -50,7 +50,7 @@ def test_jobs_run_in_order_and_extra_ones_are_refused_at_once() -> None:
         assert (a.state, a.done, a.total) == ("running", 0, 2)
         gate.go.set()
         for job in (a, b, c):
-            assert job.wait(10) and job.state == DONE
+            assert job.wait(60) and job.state == DONE
         assert [a.result, b.result, c.result] == ["done a", "done b", "done c"]
         assert gate.seen == ["a", "b", "c"]
         assert q.stats() == {"waiting": 0, "running": 0, "capacity": 2, "workers": 1, "completed": 3,
@@ -65,7 +65,7 @@ def test_a_failing_job_does_not_stop_the_worker() -> None:
     q = WorkQueue(gate, workers=1, capacity=4)
     try:
         bad, good = q.submit("boom"), q.submit("ok")
-        assert bad.wait(10) and good.wait(10)
+        assert bad.wait(60) and good.wait(60)
         assert bad.state == FAILED and isinstance(bad.error, RuntimeError)
         assert (good.state, good.result) == (DONE, "done ok")
         assert q.stats()["failed"] == 1
@@ -79,12 +79,12 @@ def test_cancelled_jobs_are_dropped_waiting_or_stopped_running() -> None:
     q = WorkQueue(gate, workers=1, capacity=4, on_drop=lambda job: dropped.append(job.payload))
     try:
         running = q.submit("r")
-        assert gate.started.acquire(timeout=10)
+        assert gate.started.acquire(timeout=60)
         waiting = q.submit("w")
         waiting.cancel()
         running.cancel()  # stops at its next progress report
         gate.go.set()
-        assert running.wait(10) and waiting.wait(10)
+        assert running.wait(60) and waiting.wait(60)
         assert running.state == CANCELLED and isinstance(running.error, Cancelled)
         assert waiting.state == CANCELLED and dropped == ["w"]
         assert gate.seen == ["r"]  # the cancelled waiting job never ran
@@ -97,7 +97,7 @@ def test_close_cancels_waiting_jobs_and_refuses_new_ones() -> None:
     dropped: list[object] = []
     q = WorkQueue(gate, workers=1, capacity=4, on_drop=lambda job: dropped.append(job.payload))
     running = q.submit("r")
-    assert gate.started.acquire(timeout=10)
+    assert gate.started.acquire(timeout=60)
     waiting = q.submit("w")
     threading.Timer(0.2, gate.go.set).start()
     q.close()
@@ -117,7 +117,7 @@ def test_listeners_hear_progress_and_the_end() -> None:
         done = threading.Event()
         job = q.submit("x")
         job.subscribe(lambda: (heard.append((job.state, job.done, job.total)), job.finished and done.set()))
-        assert done.wait(10)
+        assert done.wait(60)
         assert heard[-1] == (DONE, 2, 2)
     finally:
         q.close()

@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sys
+
 import numpy as np
-import torch
-from torch import nn
 
 from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, predict_ink
 from senga.io import gray_to_ink, ink_to_gray
@@ -66,7 +66,7 @@ def as_predict_fn(
     predictor: Predictor,
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
-    device: str | torch.device = "cpu",
+    device: Any = "cpu",
 ) -> PredictFn:
     """The ``rgb -> ink`` function of a predictor.
 
@@ -75,7 +75,10 @@ def as_predict_fn(
     called as is; anything else :func:`senga.extract.tiling.predict_ink` runs
     (an exported ``.onnx`` file, an extraction backend).
     """
-    if isinstance(predictor, nn.Module):
+    # torch is not imported here (evaluate works in a torch-free install): a predictor can only be
+    # an nn.Module when torch is already loaded
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(predictor, torch.nn.Module):
         model = predictor
 
         def predict(rgb: np.ndarray) -> np.ndarray:
@@ -101,7 +104,7 @@ def evaluate(
     *,
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
-    device: str | torch.device = "cpu",
+    device: Any = "cpu",
     name: str = "model",
     keep: Callable[[str, np.ndarray], None] | None = None,
 ) -> Evaluation:

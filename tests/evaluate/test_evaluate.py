@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -73,3 +76,22 @@ def test_bad_sets_are_named_errors() -> None:
     rgb, gt, _ = _pairs(1)[0]
     with pytest.raises(ValueError, match=r"m: prediction for a is \(3, 3\), ground truth is"):
         evaluate(lambda _rgb: np.zeros((3, 3), np.float32), [(rgb, gt, "a")], name="m")
+
+
+def test_works_without_torch_or_opencv() -> None:
+    """The web page and the torch-free install score extractors too: evaluate never imports torch itself."""
+    code = (
+        "import importlib.abc, sys\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('torch', 'cv2', 'scipy'):\n"
+        "            raise ModuleNotFoundError(name, name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import numpy as np\n"
+        "from senga.evaluate import evaluate\n"
+        "ink = np.zeros((8, 8), np.float32); ink[2] = 1\n"
+        "print(evaluate(lambda rgb: ink, [(np.zeros((8, 8, 3), np.uint8), ink, 'a')]).mean['F1'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1.0"

@@ -17,7 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from tqdm import tqdm
+
+from senga.io.outputs import OutputGuard, spelled_like
 
 NAME = "synth"
 HELP = "write synthetic color illustrations with their exact line art (training / test data)"
@@ -38,24 +43,23 @@ def parse_size_arg(text: str) -> tuple[int, int]:
     return h, w
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return v
+def _int_at_least(minimum: int, kind: str) -> Callable[[str], int]:
+    """An argparse type: an integer ``>= minimum``, else ``"expected a KIND integer, got 'TEXT'"``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a {kind} integer, got {text!r}")
+        return value
+
+    return parse
 
 
-def _non_negative(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return v
+_positive = _int_at_least(1, "positive")
+_non_negative = _int_at_least(0, "non-negative")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +101,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_config(path: Path | None, clean: bool, style: str = "default"):  # type: ignore[no-untyped-def]
     """The SynthConfig from ``--style`` (a preset), ``--config`` (fields override it) and ``--clean``."""
+    # not at the top: the synthesizer needs OpenCV (the torch extra); `senga --help` should not load it
     from senga.data.synth import SynthConfig
 
     cfg = SynthConfig().with_style(style)
@@ -119,10 +124,8 @@ def load_config(path: Path | None, clean: bool, style: str = "default"):  # type
 
 
 def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+    # as in load_config: the synthesizer needs OpenCV (the torch extra), loaded when the command runs
     from senga.data.synth import write_dataset
-    from senga.io.outputs import OutputGuard, spelled_like
 
     # outputs resolved once; --sheet never replaces the --config file it reads
     guard = OutputGuard(inputs=[args.config] if args.config is not None else [])

@@ -1,0 +1,73 @@
+"""Over a real socket (uvicorn in a thread): a client that hangs up frees the worker and its upload."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'senga[serve]')")
+uvicorn = pytest.importorskip("uvicorn", reason="the serve extra is not installed (pip install 'senga[serve]')")
+
+from serving_helpers import BlockingExtractor, png_bytes  # noqa: E402
+
+from senga.serving import ServeLimits, create_app  # noqa: E402
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[str, BlockingExtractor, object]]:
+    slow = BlockingExtractor(tiles=4)
+    app = create_app(slow, ServeLimits(queue_size=2))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"127.0.0.1:{sock.getsockname()[1]}", slow, app
+    finally:
+        slow.release.set()
+        server.should_exit = True
+        thread.join(60)
+        sock.close()
+
+
+def _health(host: str) -> dict:
+    with urllib.request.urlopen(f"http://{host}/api/health", timeout=60) as r:
+        return json.load(r)
+
+
+def test_hanging_up_on_the_stream_cancels_the_running_job(served) -> None:
+    host, slow, app = served
+    boundary = "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\n').encode()
+    body += png_bytes(10, 10) + f"\r\n--{boundary}--\r\n".encode()
+    conn = http.client.HTTPConnection(host, timeout=60)
+    conn.request("POST", "/api/extract/stream", body=body,
+                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    response = conn.getresponse()
+    assert response.status == 200
+    assert json.loads(response.readline())["event"] in ("queued", "progress")
+    assert slow.started.acquire(timeout=60)  # the worker runs it
+    assert _health(host)["queue"]["running"] == 1
+    conn.sock.shutdown(socket.SHUT_RDWR)  # the browser tab closes
+    conn.close()
+    time.sleep(1.0)  # let the server notice
+    slow.gate.release()  # the extractor reports its next tile -> Cancelled
+    deadline = time.monotonic() + 60
+    while (q := _health(host)["queue"])["running"] != 0:
+        assert time.monotonic() < deadline, q
+        time.sleep(0.05)
+    assert (q["completed"], q["failed"], q["waiting"]) == (0, 0, 0)
+    assert list(app.state.tmp_dir.iterdir()) == []  # its upload is gone

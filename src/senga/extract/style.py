@@ -107,11 +107,11 @@ class OutputStyle:
 def _check_adjustments(gamma: float, drop_below: float) -> None:
     lo, hi = GAMMA_RANGE
     if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating, np.integer)):
-        raise ValueError(f"style gamma: expected a number, got {gamma!r}")
+        raise ValueError(f"style gamma: expected a number, got {gamma!r}")  # noqa: TRY004 - users get ValueError
     if not math.isfinite(gamma) or not lo <= gamma <= hi:
         raise ValueError(f"style gamma: must be in [{lo:g}, {hi:g}], got {gamma!r}")
     if isinstance(drop_below, bool) or not isinstance(drop_below, (int, float, np.floating, np.integer)):
-        raise ValueError(f"style drop_below: expected a number, got {drop_below!r}")
+        raise ValueError(f"style drop_below: expected a number, got {drop_below!r}")  # noqa: TRY004 - users get ValueError
     if not math.isfinite(drop_below) or not 0.0 <= drop_below < 1.0:
         raise ValueError(f"style drop_below: must be in [0, 1), got {drop_below!r}")
 

@@ -290,6 +290,7 @@ def create_app(
         }
 
     image_field = File(..., description="the illustration (PNG, JPEG, WEBP, TIFF, BMP, GIF)")
+    line_image_field = File(..., description="a line image, black lines on white")
     style_field = Form("black", description=f"output style: {', '.join(STYLES)}")
     color_field = Form("#000000", description="line color of the alpha style, #RRGGBB")
     gamma_field = Form(1.0, description="line contrast: ink ** gamma, in [0.1, 10]")
@@ -392,7 +393,7 @@ def create_app(
         responses={200: {"content": {"image/png": {}}, "description": "the styled line art"}},
     )
     async def render_route(
-        image: UploadFile = File(..., description="a line image, black lines on white"),
+        image: UploadFile = line_image_field,
         style: str = style_field,
         color: str = color_field,
         gamma: float = gamma_field,

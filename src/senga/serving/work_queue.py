@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
 import threading
@@ -101,8 +102,8 @@ class Job:
         for callback in listeners:
             try:
                 callback()
-            except Exception:  # a listener whose event loop is gone must not break the worker
-                pass
+            except RuntimeError:  # a listener whose event loop is closed must not break the worker
+                continue
 
     def _finish(self, state: str, result: Any = None, error: BaseException | None = None) -> None:
         self.state, self.result, self.error = state, result, error
@@ -219,10 +220,8 @@ class WorkQueue:
 
     def _drop(self, job: Job, error: BaseException) -> None:
         if self.on_drop is not None:
-            try:
+            with contextlib.suppress(OSError):  # e.g. its file is already gone: dropped all the same
                 self.on_drop(job)
-            except Exception:
-                pass
         job._finish(CANCELLED, error=error)
 
     def _work(self) -> None:
@@ -248,7 +247,7 @@ class WorkQueue:
                 result = self.handler(job)
             except Cancelled as err:
                 state, error = CANCELLED, err
-            except Exception as err:  # one bad job must not end the worker
+            except Exception as err:  # noqa: BLE001 - one bad job must not end the worker
                 state, error = FAILED, err
             with self._lock:
                 self._running -= 1

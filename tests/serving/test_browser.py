@@ -1,9 +1,10 @@
 """End to end in a real headless Chromium (Selenium + Debian's chromium and chromium-driver).
 
 Starts ``senga serve`` (the bundled model) on a free port, uploads a generated
-illustration and a broken file through the page, waits for the result, checks
-its size, switches the style, downloads one PNG and the ZIP, and compares the
-download with ``senga extract`` on the same file. Skips when Chromium, its
+illustration, five small JPEGs and a broken file through the page at once,
+waits for the results, checks their sizes and the broken file's error,
+switches the style (every result follows), downloads one PNG and the ZIP, and
+compares the download with ``senga extract`` on the same file. Skips when Chromium, its
 driver or Selenium is missing (``.ci/run`` installs them).
 """
 
@@ -137,14 +138,23 @@ def test_upload_style_download_in_a_real_browser(server: str, browser: webdriver
     Image.fromarray(rgb[:192]).save(src)  # 256 wide, 192 high: catches swapped axes
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    small = []  # a folder's worth: more files than the page sends at once
+    for i in range(5):
+        small.append(tmp_path / f"small{i}.jpg")
+        Image.fromarray(rgb[i * 40 : i * 40 + 48, :64]).save(small[-1], quality=90)
 
     wait = WebDriverWait(browser, TIMEOUT_S, poll_frequency=0.1)
     browser.get(server)
     wait.until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
-    browser.find_element(By.ID, "files").send_keys(f"{src}\n{broken}")
+    browser.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in (src, broken, *small)))
 
     wait.until(lambda d: (c := _card(d, "illustration.png")) is not None and c.get_attribute("data-state") == "done")
     wait.until(lambda d: (c := _card(d, "broken.png")) is not None and c.get_attribute("data-state") == "error")
+    for p in small:
+        wait.until(lambda d, name=p.name: (c := _card(d, name)) is not None and c.get_attribute("data-state") == "done")
+        el = _card(browser, p.name)
+        assert (el.get_attribute("data-width"), el.get_attribute("data-height")) == ("64", "48")
+    assert browser.find_element(By.ID, "summary").text == "6 done, 1 failed"
     error = _card(browser, "broken.png").find_element(By.CSS_SELECTOR, ".status").text
     assert error.startswith("broken.png: ") and ("truncated" in error or "not an image" in error), error
     card = _card(browser, "illustration.png")
@@ -157,6 +167,8 @@ def test_upload_style_download_in_a_real_browser(server: str, browser: webdriver
 
     browser.find_element(By.CSS_SELECTOR, "input[name=style][value=controlnet]").click()
     wait.until(lambda d: card.get_attribute("data-style") == "controlnet")
+    for p in small:  # every finished result is restyled
+        wait.until(lambda d, name=p.name: _card(d, name).get_attribute("data-style") == "controlnet")  # cards exist
     card.find_element(By.CSS_SELECTOR, ".zoom").click()  # 100% view and keyboard-reachable controls work
     assert card.find_element(By.CSS_SELECTOR, ".zoom").get_attribute("aria-pressed") == "true"
     browser.save_screenshot(str(tmp_path / "page.png"))
@@ -173,7 +185,7 @@ def test_upload_style_download_in_a_real_browser(server: str, browser: webdriver
     browser.find_element(By.ID, "zip").click()
     archive = _wait_for_file(browser.downloads, "senga_lines.zip")
     with zipfile.ZipFile(archive) as zf:
-        assert zf.namelist() == ["illustration_lines.png"]
+        assert sorted(zf.namelist()) == ["illustration_lines.png"] + [f"small{i}_lines.png" for i in range(5)]
         assert zf.read("illustration_lines.png") == downloaded.read_bytes()
     assert (tmp_path / "page.png").stat().st_size > 10_000
 

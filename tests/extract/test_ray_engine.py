@@ -87,7 +87,15 @@ def ray_address() -> Any:
     pytest.importorskip("ray.data", reason="Ray Data is optional: pip install 'senga[ray]'")
     pytest.importorskip("pyarrow", reason="pyarrow comes with senga[ray]")
     os.environ.setdefault("RAY_agent_register_timeout_ms", "120000")  # a busy 2-core CI machine
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+    os.environ.setdefault("RAY_raylet_start_wait_time_s", "120")
+    for attempt in (1, 2):  # Ray gives its raylet a fixed 30 s to register: a loaded machine may miss it once
+        try:
+            ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+            break
+        except Exception as err:
+            ray.shutdown()
+            if attempt == 2 or "timed out during startup" not in str(err):
+                raise
     try:
         yield ray.get_runtime_context().gcs_address
     finally:
@@ -201,3 +209,19 @@ def test_url_inputs_are_fetched_by_the_actors(mixed_runs: dict[str, Any], tmp_pa
     assert rows[missing]["status"] == "failed"
     assert rows[missing]["error"].startswith("cannot read (FileNotFoundError")
     assert rows[f"file://{src}/large.png"]["width"] == 120
+
+
+def _broken_factory() -> Any:
+    raise ValueError("model folder /nowhere: no such folder")
+
+
+def test_an_actor_that_cannot_start_is_one_clear_error(ray_address: str, tmp_path: Path) -> None:
+    from senga.extract.ray_engine import RayOptions, RayRunError, run_ray
+    from senga.extract.runner import plan_outputs
+
+    _save(tmp_path / "in" / "a.png", drawn_image(16))
+    jobs, _ = plan_outputs([tmp_path / "in"], tmp_path / "out")
+    with pytest.raises(RayRunError, match="model folder /nowhere: no such folder") as err:
+        run_ray(jobs, _broken_factory, tmp_path / "m.parquet", RayOptions(actors=1, progress=False))
+    assert "\n" not in str(err.value)
+    assert _read_manifest(tmp_path / "m.parquet") == []  # written even so: nothing was done

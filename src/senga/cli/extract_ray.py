@@ -107,7 +107,7 @@ def run_ray_engine(
     once in the driver on the CPU (so bad flags or a bad model folder fail
     before Ray starts) and once in each actor with the flags as given.
     """
-    from senga.extract.ray_engine import RayOptions, require_ray, run_ray
+    from senga.extract.ray_engine import RayOptions, RayRunError, require_ray, run_ray
     from senga.extract.remote_inputs import is_url, plan_remote
     from senga.extract.runner import plan_outputs
 
@@ -133,11 +133,15 @@ def run_ray_engine(
 
     for path, problem in problems:
         report(path, problem)
-    result = run_ray(
-        jobs, functools.partial(build_extractor, actor_args), manifest, options,
-        overwrite=args.overwrite, max_pixels=args.max_pixels, style=style, on_error=report,
-        unplanned=problems,
-    )  # fmt: skip
+    try:
+        result = run_ray(
+            jobs, functools.partial(build_extractor, actor_args), manifest, options,
+            overwrite=args.overwrite, max_pixels=args.max_pixels, style=style, on_error=report,
+            unplanned=problems,
+        )  # fmt: skip
+    except RayRunError as err:
+        print(f"senga: {err}; finished outputs are kept (see {manifest}), a rerun resumes", file=sys.stderr)
+        return 1
     failed = problems + result.failed
     if not args.quiet or failed:
         print(f"senga: {result.line()}; manifest {manifest}", file=sys.stderr)

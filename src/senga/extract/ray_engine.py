@@ -56,6 +56,14 @@ class RayMissingError(ValueError):
     """Ray Data (or pyarrow) is not installed; the message says how to install it."""
 
 
+class RayRunError(RuntimeError):
+    """Ray itself failed (an actor could not start, the cluster went away): one line.
+
+    Outputs written until then are complete and the manifest lists them; a
+    rerun resumes.
+    """
+
+
 def require_ray() -> ModuleType:
     """Import and return ``ray`` with Ray Data and pyarrow, or raise :class:`RayMissingError`."""
     try:
@@ -283,6 +291,15 @@ def _first_line(err: BaseException) -> str:
     return text.splitlines()[0] if text else type(err).__name__
 
 
+def _batches(ray: ModuleType, ds: Any) -> Any:
+    """``ds``'s output blocks; Ray's own failures become :class:`RayRunError`."""
+    try:
+        yield from ds.iter_batches(batch_size=None, batch_format="pyarrow")
+    except (ray.exceptions.RayError, ray.data.exceptions.SystemException) as err:
+        cause = getattr(err, "cause", None) or err
+        raise RayRunError(f"Ray run failed ({type(cause).__name__}: {_first_line(cause)})") from err
+
+
 def default_actors(ray: ModuleType, options: RayOptions) -> int:
     """Actor pool size when not given: one per GPU share, else one per CPU share of the cluster."""
     resources = ray.cluster_resources()
@@ -327,6 +344,7 @@ def run_ray(
 
     Raises:
         RayMissingError: Ray Data is not installed.
+        RayRunError: Ray failed (e.g. the extractor factory raised in an actor).
     """
     ray = require_ray()
     import pyarrow as pa
@@ -364,12 +382,19 @@ def run_ray(
         if not ray.is_initialized():
             # the raylet waits this long for its agents; Ray's default is short for a busy machine
             os.environ.setdefault("RAY_agent_register_timeout_ms", "120000")
-            ray.init(
-                address=options.address,
-                include_dashboard=False,
-                logging_level="INFO" if options.progress else "WARNING",
-                log_to_driver=options.progress,
-            )  # fmt: skip
+            os.environ.setdefault("RAY_raylet_start_wait_time_s", "120")
+            local = options.address is None and not os.environ.get("RAY_ADDRESS")
+            extra = {"include_dashboard": False} if local else {}
+            try:
+                ray.init(
+                    address=options.address, logging_level="INFO" if options.progress else "WARNING",
+                    log_to_driver=options.progress, **extra,
+                )  # fmt: skip
+            except Exception as err:  # Ray raises plain Exception / ConnectionError here
+                ray.shutdown()
+                where = f"join Ray at {options.address}" if options.address else "start a local Ray"
+                book.write()
+                raise RayRunError(f"cannot {where} ({type(err).__name__}: {_first_line(err)})") from err
             started_ray = True
         try:
             result.actors = options.actors or default_actors(ray, options)
@@ -393,7 +418,7 @@ def run_ray(
                 num_cpus=options.cpus_per_actor,
                 num_gpus=options.gpus_per_actor or None,
             )  # fmt: skip
-            for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+            for batch in _batches(ray, ds):
                 rows = batch.to_pydict()
                 book.add(rows)
                 for status, source, error in zip(rows["status"], rows["input"], rows["error"]):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from senga.cli.main import UserError
+from senga.io.outputs import OutputGuard, spelled_like
 from senga.train.config import parse_sets
 from senga.train.presets import PRESETS
 
@@ -110,7 +111,6 @@ def collect_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from senga.io.outputs import OutputGuard, spelled_like
     # the trainer imports torch: only when the command runs, not at CLI start-up
     from senga.train import TrainConfig, apply_overrides, get_preset, train
     from senga.train.trainer import RESUMABLE_CHANGES

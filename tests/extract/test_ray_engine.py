@@ -210,18 +210,3 @@ def test_url_inputs_are_fetched_by_the_actors(mixed_runs: dict[str, Any], tmp_pa
     assert rows[missing]["error"].startswith("cannot read (FileNotFoundError")
     assert rows[f"file://{src}/large.png"]["width"] == 120
 
-
-def _broken_factory() -> Any:
-    raise ValueError("model folder /nowhere: no such folder")
-
-
-def test_an_actor_that_cannot_start_is_one_clear_error(ray_address: str, tmp_path: Path) -> None:
-    from senga.extract.ray_engine import RayOptions, RayRunError, run_ray
-    from senga.extract.runner import plan_outputs
-
-    _save(tmp_path / "in" / "a.png", drawn_image(16))
-    jobs, _ = plan_outputs([tmp_path / "in"], tmp_path / "out")
-    with pytest.raises(RayRunError, match="model folder /nowhere: no such folder") as err:
-        run_ray(jobs, _broken_factory, tmp_path / "m.parquet", RayOptions(actors=1, progress=False))
-    assert "\n" not in str(err.value)
-    assert _read_manifest(tmp_path / "m.parquet") == []  # written even so: nothing was done

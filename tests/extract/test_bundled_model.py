@@ -17,9 +17,10 @@ from senga.io import gray_to_ink, ink_to_gray
 from senga.metrics import scores
 from senga.models import bundled_model_dir
 
-#: The shipped weights score 0.42 on these three images (0.56 on the 32-image
-#: synthetic test set at 512 px, docs/results.md); morph scores 0.19 here.
-F1_FLOOR = 0.30
+#: The shipped weights (v2, fine-tuned for anime art) score 0.34 on these three
+#: images (v1: 0.42; v2 0.50 on the 32-image synthetic test set at 512 px and
+#: 0.41 on real anime art, docs/results.md); morph scores 0.19 here.
+F1_FLOOR = 0.26
 
 
 @pytest.fixture(scope="module")

@@ -50,3 +50,14 @@ def test_set_values_are_typed() -> None:
         "lr": 0.001, "workers": 0, "preload": True, "lr_schedule": "cosine"}
     with pytest.raises(ValueError, match="expected FIELD=VALUE"):
         parse_sets(["lr"], typed=True)
+
+
+def test_out_that_is_a_file_is_refused_before_any_work(tmp_path: Path, test_dir: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    code = main(["bench", "--train", "synth", "--test", str(test_dir), "--presets", "ours", "--steps", "2",
+                 "--out", str(existing), "-q"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "notes.txt" in err and "expected a folder" in err
+    assert existing.read_text() == "keep me"

@@ -17,6 +17,7 @@ from senga.bench.runner import DEFAULT_CLASSICAL, DEFAULT_PRESETS, BenchConfig, 
 from senga.bench.testsets import SYNTH_TEST_N, SYNTH_TEST_SEED, SYNTH_TEST_SIZE
 from senga.bench.variants import ABLATIONS
 from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
+from senga.io.outputs import OutputGuard, spelled_like
 from senga.train.config import parse_sets
 
 NAME = "bench"
@@ -65,11 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
+    out = spelled_like(OutputGuard().check_dir(args.out), args.out)  # resolved once, as every command's outputs
     cfg = BenchConfig(
         train=list(args.train),
         tests=list(args.test),
-        out=args.out,
+        out=out,
         presets=list(args.presets),
         steps=args.steps,
         seed=args.seed,

@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from senga.cli.arg_types import int_at_least
 from senga.io import DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
@@ -22,20 +23,6 @@ NAME = "extract"
 HELP = "extract grayscale line art (black on white PNG, same size) from illustrations"
 
 _METHODS = ("model", "morph", "xdog", "blurdiff")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,19 +49,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="what runs the model: torch, or onnxruntime (no PyTorch needed); "
         "auto: torch when it is installed (docs/extraction.md)",
     )  # fmt: skip
-    parser.add_argument("--batch", type=_positive, default=1, metavar="N", help="tiles per forward pass")
-    parser.add_argument("--workers", type=_positive, default=2, metavar="N", help="threads decoding/writing files")
+    parser.add_argument("--batch", type=int_at_least(1), default=1, metavar="N", help="tiles per forward pass")
+    parser.add_argument("--workers", type=int_at_least(1), default=2, metavar="N",
+                        help="threads decoding/writing files")
     parser.add_argument(
-        "--tile", type=_positive, default=DEFAULT_TILE, metavar="N",
+        "--tile", type=int_at_least(1), default=DEFAULT_TILE, metavar="N",
         help=f"output tile side in pixels for large images (default {DEFAULT_TILE})",
     )  # fmt: skip
     parser.add_argument(
-        "--overlap", type=_non_negative, default=DEFAULT_OVERLAP, metavar="N",
+        "--overlap", type=int_at_least(0), default=DEFAULT_OVERLAP, metavar="N",
         help=f"context pixels added around each tile (default {DEFAULT_OVERLAP})",
     )  # fmt: skip
     parser.add_argument("--overwrite", action="store_true", help="replace existing outputs (never inputs)")
     parser.add_argument(
-        "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
+        "--max-pixels", type=int_at_least(1), default=DEFAULT_MAX_PIXELS, metavar="N",
         help=f"refuse larger images as possible decompression bombs (default {DEFAULT_MAX_PIXELS:,})",
     )  # fmt: skip
     style = parser.add_argument_group("output style (the same as senga serve's; docs/serving.md)")

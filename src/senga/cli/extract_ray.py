@@ -15,31 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from senga.cli.arg_types import float_above, float_at_least, int_at_least
 from senga.extract.style import OutputStyle
 
 #: Manifest file name used when ``--manifest`` is not given.
 DEFAULT_MANIFEST_NAME = "senga-manifest.parquet"
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return value
 
 
 def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,19 +35,19 @@ def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
         help="Ray cluster to join (default: $RAY_ADDRESS, else a local Ray for this run)",
     )  # fmt: skip
     group.add_argument(
-        "--actors", type=_positive_int, default=None, metavar="N",
+        "--actors", type=int_at_least(1), default=None, metavar="N",
         help="Ray actors (default: one per --gpus-per-actor share of the GPUs, else one per CPU)",
     )  # fmt: skip
     group.add_argument(
-        "--gpus-per-actor", type=_non_negative_float, default=0.0, metavar="F",
+        "--gpus-per-actor", type=float_at_least(0.0), default=0.0, metavar="F",
         help="GPUs per Ray actor (default 0: CPU actors; 1 = one actor per GPU)",
     )  # fmt: skip
     group.add_argument(
-        "--cpus-per-actor", type=_positive_float, default=1.0, metavar="F",
+        "--cpus-per-actor", type=float_above(0.0), default=1.0, metavar="F",
         help="CPUs per Ray actor, also its torch threads (default 1)",
     )  # fmt: skip
     group.add_argument(
-        "--batch-size", type=_positive_int, default=4, metavar="B",
+        "--batch-size", type=int_at_least(1), default=4, metavar="B",
         help="images per Ray batch handed to an actor (default 4; --batch is tiles per forward pass)",
     )  # fmt: skip
     group.add_argument(

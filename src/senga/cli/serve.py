@@ -16,25 +16,13 @@ import time
 import webbrowser
 from typing import Any
 
+from senga.cli.arg_types import int_at_least, port
+
 NAME = "serve"
 HELP = "start the local web page and HTTP API (http://127.0.0.1:7860)"
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be in 0..65535, got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--host", default=DEFAULT_HOST,
         help=f"address to listen on (default {DEFAULT_HOST}: this machine only; 0.0.0.0: every network)",
     )  # fmt: skip
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
+    parser.add_argument("--port", type=port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
     parser.add_argument(
         "--model", default="default", metavar="default|PATH",
         help="model folder (model.safetensors + config.json); default: the bundled model",
@@ -61,19 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
     parser.add_argument(
-        "--workers", type=_positive, default=DEFAULT_WORKERS, metavar="N",
+        "--workers", type=int_at_least(1), default=DEFAULT_WORKERS, metavar="N",
         help=f"images processed at once, sharing the one model (default {DEFAULT_WORKERS})",
     )  # fmt: skip
     parser.add_argument(
-        "--queue", type=_positive, default=DEFAULT_QUEUE_SIZE, metavar="N",
+        "--queue", type=int_at_least(1), default=DEFAULT_QUEUE_SIZE, metavar="N",
         help=f"images that may wait; more get HTTP 429 (default {DEFAULT_QUEUE_SIZE})",
     )  # fmt: skip
     parser.add_argument(
-        "--max-upload-mb", type=_positive, default=DEFAULT_MAX_UPLOAD_BYTES // 2**20, metavar="MB",
+        "--max-upload-mb", type=int_at_least(1), default=DEFAULT_MAX_UPLOAD_BYTES // 2**20, metavar="MB",
         help=f"largest upload in MiB (default {DEFAULT_MAX_UPLOAD_BYTES // 2**20})",
     )  # fmt: skip
     parser.add_argument(
-        "--max-pixels", type=_positive, default=DEFAULT_MAX_PIXELS, metavar="N",
+        "--max-pixels", type=int_at_least(1), default=DEFAULT_MAX_PIXELS, metavar="N",
         help=f"largest image in pixels (default {DEFAULT_MAX_PIXELS:,})",
     )  # fmt: skip
     parser.add_argument("--open", action="store_true", help="open the page in the default web browser")

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from senga.cli.arg_types import on_off
 from senga.cli.main import UserError
 from senga.io.outputs import OutputGuard, spelled_like
 from senga.train.config import parse_sets
@@ -29,15 +30,6 @@ HELP = "train a line extractor (the paper's presets) on paired folders and/or sy
 FINETUNE_LR = 2e-4
 
 PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
-
-
-def _on_off(text: str) -> bool:
-    low = text.strip().lower()
-    if low in ("on", "true", "yes", "1"):
-        return True
-    if low in ("off", "false", "no", "0"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     over = parser.add_argument_group("overrides (default: the preset's, i.e. the paper's)")
     over.add_argument("--indicator", default=None, metavar="linear:X0,Y0|power:GAMMA",
                       help="differentiable indicator of the paper's loss (eqs. 7-8)")
-    over.add_argument("--cancellation", type=_on_off, default=None, metavar="on|off",
+    over.add_argument("--cancellation", type=on_off, default=None, metavar="on|off",
                       help="multiply P~'s numerator by f(H) too (eq. 9)")
     over.add_argument("--f1-weight", type=float, default=None, help="weight of 1/F1~")
     over.add_argument("--bce-weight", type=float, default=None, help="weight of the BCE term")

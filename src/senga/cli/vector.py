@@ -20,30 +20,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from senga.cli.arg_types import int_at_least
+
 NAME = "vector"
 HELP = "render SVG drawings into exact (color, line art) pairs with anime-style coloring (training data)"
-
-
-def _int_at_least(low: int):  # type: ignore[no-untyped-def]
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-        if v < low:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}")
-        return v
-
-    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="SVG files or folders (searched recursively)")
     parser.add_argument("-o", "--out", type=Path, required=True, metavar="OUT", help="output folder (color/, line/, meta.json)")
-    parser.add_argument("--n", type=_int_at_least(1), default=100, help="number of pairs (default 100)")
-    parser.add_argument("--size", type=_int_at_least(32), default=768, help="long side in pixels (default 768)")
-    parser.add_argument("--seed", type=_int_at_least(0), default=0, help="seed of file order and coloring (default 0)")
-    parser.add_argument("--workers", type=_int_at_least(1), default=1, help="processes (same output for any value)")
+    parser.add_argument("--n", type=int_at_least(1), default=100, help="number of pairs (default 100)")
+    parser.add_argument("--size", type=int_at_least(32), default=768, help="long side in pixels (default 768)")
+    parser.add_argument("--seed", type=int_at_least(0), default=0, help="seed of file order and coloring (default 0)")
+    parser.add_argument("--workers", type=int_at_least(1), default=1, help="processes (same output for any value)")
     parser.add_argument(
         "--sheet", type=Path, default=None, metavar="FILE.png", help="also write a contact sheet (color | line) of the first pairs"
     )

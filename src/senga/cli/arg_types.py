@@ -1,0 +1,76 @@
+"""Value types for argparse options shared by every subcommand (one home; messages say what is expected).
+
+Example::
+
+    parser.add_argument("--workers", type=int_at_least(1))
+    parser.add_argument("--gamma", type=float_above(0.0))
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def int_at_least(low: int) -> Callable[[str], int]:
+    """An integer >= ``low``; otherwise argparse prints ``must be >= LOW, got TEXT``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        return value
+
+    return parse
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def float_at_least(low: float) -> Callable[[str], float]:
+    """A number >= ``low`` (NaN refused)."""
+
+    def parse(text: str) -> float:
+        value = _float(text)
+        if not value >= low:
+            raise argparse.ArgumentTypeError(f"must be >= {low:g}, got {text}")
+        return value
+
+    return parse
+
+
+def float_above(low: float) -> Callable[[str], float]:
+    """A number > ``low`` (NaN refused)."""
+
+    def parse(text: str) -> float:
+        value = _float(text)
+        if not value > low:
+            raise argparse.ArgumentTypeError(f"must be > {low:g}, got {text}")
+        return value
+
+    return parse
+
+
+def port(text: str) -> int:
+    """A TCP port number, 0..65535 (0: any free port)."""
+    value = int_at_least(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be in 0..65535, got {value}")
+    return value
+
+
+def on_off(text: str) -> bool:
+    """``on/true/yes/1`` or ``off/false/no/0``."""
+    low = text.strip().lower()
+    if low in ("on", "true", "yes", "1"):
+        return True
+    if low in ("off", "false", "no", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")

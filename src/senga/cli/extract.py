@@ -163,14 +163,16 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
     finally:
         files_bar.close()
-    failed = problems + summary.failed
-    summary.failed = failed
-    if not args.quiet or failed:
-        print(f"senga: {summary.line()}", file=sys.stderr)
-    if failed:
-        if len(failed) > 1:
-            print("senga: failed files:", file=sys.stderr)
-            for path, problem in failed:
-                print(f"  {path}: {problem}", file=sys.stderr)
-        return 1
-    return 0
+    summary.failed = problems + summary.failed
+    return finish(summary.line(), summary.failed, quiet=args.quiet)
+
+
+def finish(line: str, failed: list[tuple[str, str]], quiet: bool) -> int:
+    """End of a batch (either engine): the summary line, every failure listed, exit code 1 if any failed."""
+    if not quiet or failed:
+        print(f"senga: {line}", file=sys.stderr)
+    if len(failed) > 1:
+        print("senga: failed files:", file=sys.stderr)
+        for path, problem in failed:
+            print(f"  {path}: {problem}", file=sys.stderr)
+    return 1 if failed else 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from senga.cli.arg_types import float_above, float_at_least, int_at_least
+from senga.cli.extract import finish
 from senga.extract.style import OutputStyle
 
 #: Manifest file name used when ``--manifest`` is not given.
@@ -122,13 +123,4 @@ def run_ray_engine(
     except RayRunError as err:
         print(f"senga: {err}; finished outputs are kept (see {manifest}), a rerun resumes", file=sys.stderr)
         return 1
-    failed = problems + result.failed
-    if not args.quiet or failed:
-        print(f"senga: {result.line()}; manifest {manifest}", file=sys.stderr)
-    if failed:
-        if len(failed) > 1:
-            print("senga: failed files:", file=sys.stderr)
-            for path, problem in failed:
-                print(f"  {path}: {problem}", file=sys.stderr)
-        return 1
-    return 0
+    return finish(f"{result.line()}; manifest {manifest}", problems + result.failed, quiet=args.quiet)

@@ -1,4 +1,4 @@
-"""Value types for argparse options shared by every subcommand (one home; messages say what is expected).
+"""Argparse value types and option groups shared by the subcommands (one home; messages say what is expected).
 
 Example::
 
@@ -74,3 +74,20 @@ def on_off(text: str) -> bool:
     if low in ("off", "false", "no", "0"):
         return False
     raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """``--model``, ``--device``, ``--half``, ``--backend``: how a command that runs the model loads it
+    (``senga extract`` and ``senga serve``; values go to ``LineExtractor.from_pretrained``)."""
+    parser.add_argument(
+        "--model", default="default", metavar="default|PATH",
+        help="model folder (model.safetensors + config.json; for --backend onnxruntime its model.onnx, "
+        "or a .onnx file); default: the bundled model",
+    )  # fmt: skip
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs")
+    parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
+    parser.add_argument(
+        "--backend", default="auto", choices=("auto", "torch", "onnxruntime"),
+        help="what runs the model: torch, or onnxruntime (no PyTorch needed); "
+        "auto: torch when it is installed (docs/extraction.md)",
+    )  # fmt: skip

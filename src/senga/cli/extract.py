@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from senga.cli.arg_types import int_at_least
+from senga.cli.arg_types import add_model_options, int_at_least
 from senga.io import DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
@@ -36,19 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output file (one input) or folder (mirrors input subfolders); "
         "default: NAME_lines.png beside each input",
     )  # fmt: skip
-    parser.add_argument(
-        "--model", default="default", metavar="default|PATH",
-        help="model folder (model.safetensors + config.json; for --backend onnxruntime its model.onnx, "
-        "or a .onnx file); default: the bundled model",
-    )  # fmt: skip
+    add_model_options(parser)
     parser.add_argument("--method", default="model", choices=_METHODS, help="the model or a classical baseline")
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs")
-    parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
-    parser.add_argument(
-        "--backend", default="auto", choices=("auto", "torch", "onnxruntime"),
-        help="what runs the model: torch, or onnxruntime (no PyTorch needed); "
-        "auto: torch when it is installed (docs/extraction.md)",
-    )  # fmt: skip
     parser.add_argument("--batch", type=int_at_least(1), default=1, metavar="N", help="tiles per forward pass")
     parser.add_argument("--workers", type=int_at_least(1), default=2, metavar="N",
                         help="threads decoding/writing files")

@@ -16,7 +16,7 @@ import time
 import webbrowser
 from typing import Any
 
-from senga.cli.arg_types import int_at_least, port
+from senga.cli.arg_types import add_model_options, int_at_least, port
 
 NAME = "serve"
 HELP = "start the local web page and HTTP API (http://127.0.0.1:7860)"
@@ -38,16 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"address to listen on (default {DEFAULT_HOST}: this machine only; 0.0.0.0: every network)",
     )  # fmt: skip
     parser.add_argument("--port", type=port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)")
-    parser.add_argument(
-        "--model", default="default", metavar="default|PATH",
-        help="model folder (model.safetensors + config.json); default: the bundled model",
-    )  # fmt: skip
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs")
-    parser.add_argument(
-        "--backend", default="auto", choices=("auto", "torch", "onnxruntime"),
-        help="what runs the network (auto: torch when installed, else onnxruntime)",
-    )  # fmt: skip
-    parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
+    add_model_options(parser)
     parser.add_argument(
         "--workers", type=int_at_least(1), default=DEFAULT_WORKERS, metavar="N",
         help=f"images processed at once, sharing the one model (default {DEFAULT_WORKERS})",

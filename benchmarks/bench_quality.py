@@ -1,12 +1,15 @@
 """Quality of the bundled model against the classical baselines, on every dev set side by side.
 
-    python benchmarks/bench_quality.py [--model default|DIR ...] [--out DIR] [--figure FILE.png]
+    python benchmarks/bench_quality.py [--model default|DIR ...] [--raw] [--out DIR] [--figure FILE.png]
 
 Scores, with the exact metrics (eqs. 4-6, RMSE) on 8-bit PNG files exactly as
 `senga extract` writes them:
 
 * the bundled model (or ``--model DIR``),
-* every classical baseline at its documented defaults,
+* with ``--raw``, each model again with ``--ink-floor 0`` (its raw output),
+* every classical baseline at its documented defaults, and again with the
+  first model's ink floor applied after it (the same output rule: ink below
+  the floor is paper), so the comparison is about the lines, not the haze,
 * an *oracle* row: XDoG with parameters searched on real-dev itself
   (sigma 2, phi 300; docs/classical.md). It sees the test answers, so it is a
   ceiling for hand-tuned filters, not a fair baseline; it is shown, labelled.
@@ -61,14 +64,41 @@ def _luminance_ink(rgb: np.ndarray) -> np.ndarray:
     return 1.0 - luma / 255.0
 
 
-def methods(models: list[str]) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+def _floored(fn: Callable[[np.ndarray], np.ndarray], floor: float) -> Callable[[np.ndarray], np.ndarray]:
+    """``fn`` with the model's output rule applied after it: ink below ``floor`` is paper."""
+
+    def predict(rgb: np.ndarray) -> np.ndarray:
+        ink = fn(rgb)
+        return np.where(ink >= floor, ink, 0.0).astype(np.float32)
+
+    return predict
+
+
+def methods(models: list[str], raw: bool) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """Every row's ``rgb -> ink``: the models (and, with ``raw``, each without its ink floor),
+    the classical baselines as shipped and with the first model's ink floor, the references."""
     out: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
+    floor = 0.0
     for model in models:
-        extractor = LineExtractor.from_pretrained(None if model == "default" else model, device="cpu")
-        out["senga (bundled)" if model == "default" else f"senga ({model})"] = extractor.predict_ink
+        path = None if model == "default" else model
+        extractor = LineExtractor.from_pretrained(path, device="cpu")
+        model_floor = float(getattr(extractor.model.config, "ink_floor", 0.0))
+        floor = floor or model_floor
+        label = "bundled" if model == "default" else model
+        out[f"senga ({label})"] = extractor.predict_ink
+        if raw and model_floor > 0:
+            out[f"senga ({label}, --ink-floor 0)"] = LineExtractor.from_pretrained(
+                path, device="cpu", ink_floor=0.0
+            ).predict_ink
     for name in METHODS:
         out[f"{name} (classical)"] = lambda rgb, n=name: extract_classical(n, rgb)
     out[LUMINANCE] = _luminance_ink
+    if floor > 0:  # the same output rule, so the comparison is about the lines, not the haze
+        for name in METHODS:
+            out[f"{name} (classical) + ink floor {floor:g}"] = _floored(
+                lambda rgb, n=name: extract_classical(n, rgb), floor
+            )
+        out[f"{LUMINANCE} + ink floor {floor:g}"] = _floored(_luminance_ink, floor)
     out[ORACLE[0]] = lambda rgb: extract_classical("xdog", rgb, **ORACLE[1])
     return out
 
@@ -107,11 +137,12 @@ def main() -> int:
     ap.add_argument("--figure", type=Path, default=None, help="side-by-side figure of synthetic test images")
     ap.add_argument("--figure-rows", type=int, default=3)
     ap.add_argument("--data", type=Path, default=SHARED_DATA, help="the shared data folder (anime/dev, real-dev)")
+    ap.add_argument("--raw", action="store_true", help="also score each model with --ink-floor 0 (its raw output)")
     args = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     tmp = tempfile.TemporaryDirectory() if args.out is None else None
     out = Path(tmp.name) if tmp else args.out
-    fns = methods(args.model or ["default"])
+    fns = methods(args.model or ["default"], args.raw)
 
     print(f"command: {shlex.join([sys.executable, *sys.argv])}")
     print(f"machine: {platform.node()} | {platform.processor() or platform.machine()} | {os.cpu_count()} cpus | torch {torch.__version__}")
@@ -133,7 +164,7 @@ def main() -> int:
     ok = True
     for name, rows in results.items():
         print(f"## {name}\n\n{table(rows)}\n")
-        classical = {k: v["F1"] for k, v in rows.items() if k.endswith("(classical)")}
+        classical = {k: v["F1"] for k, v in rows.items() if "(classical)" in k}
         best = max(classical, key=classical.get)
         f1 = rows[ours]["F1"]
         hit = f1 >= TARGETS[name]
@@ -145,7 +176,7 @@ def main() -> int:
 
     if args.figure:
         pairs = PairedFolder(synth_root)
-        names = [m for m in fns if m != ORACLE[0]]
+        names = [m for m in fns if m != ORACLE[0] and "ink floor" not in m and "--ink-floor" not in m]
         fig_rows = []
         for i in np.linspace(0, len(pairs) - 1, args.figure_rows).astype(int):
             rgb, gt, stem = pairs[int(i)]

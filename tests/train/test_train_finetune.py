@@ -80,3 +80,18 @@ def test_several_validation_sets_pick_best_by_the_worst(pairs, tmp_path, tiny) -
     assert list(per_set) == [str(pairs["val"]), str(pairs["train"])]
     assert info["scores"]["F1"] == pytest.approx(min(s["F1"] for s in per_set.values()))
     assert result.best_f1 == pytest.approx(info["scores"]["F1"])
+
+
+def test_init_adopts_the_pretrained_ink_floor_and_resume_keeps_it(pairs, tmp_path, tiny) -> None:
+    """The floor is an eval-time output setting: --init takes it, saved models and --resume keep it."""
+    save_pretrained(create_model("senga", ink_floor=0.25), tmp_path / "pre")
+    config = get_preset("ours", **tiny(pairs, init=str(tmp_path / "pre"), val=str(pairs["val"]), val_every=1))
+    result = train(config, tmp_path / "run", progress=False)
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert saved["model_config"]["ink_floor"] == 0.25
+    for folder in (result.best_dir, result.last_dir):
+        assert json.loads((folder / "config.json").read_text())["config"]["ink_floor"] == 0.25
+    again = TrainConfig.load(tmp_path / "run" / "config.json")
+    again.steps = 3
+    resumed = train(again, tmp_path / "run", resume=True, progress=False)
+    assert json.loads((resumed.last_dir / "config.json").read_text())["config"]["ink_floor"] == 0.25

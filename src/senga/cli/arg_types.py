@@ -77,7 +77,7 @@ def on_off(text: str) -> bool:
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """``--model``, ``--device``, ``--half``, ``--backend``: how a command that runs the model loads it
+    """``--model``, ``--device``, ``--half``, ``--backend``, ``--ink-floor``: how a command that runs the model loads it
     (``senga extract`` and ``senga serve``; values go to ``LineExtractor.from_pretrained``)."""
     parser.add_argument(
         "--model", default="default", metavar="default|PATH",
@@ -90,4 +90,9 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "--backend", default="auto", choices=("auto", "torch", "onnxruntime"),
         help="what runs the model: torch, or onnxruntime (no PyTorch needed); "
         "auto: torch when it is installed (docs/extraction.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ink-floor", type=float_at_least(0.0), default=None, metavar="X",
+        help="output ink below X (0..1) becomes paper; default: the model's own (bundled: 0.0625, "
+        "i.e. luminance above ~239 is white); 0 keeps the faintest haze. torch backend only",
     )  # fmt: skip

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from senga.cli.arg_types import float_at_least
+
 NAME = "export"
 HELP = "export a model folder (or the bundled model) to ONNX for the torch-free onnxruntime backend"
 
@@ -25,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--out", metavar="FILE.onnx",
         help="output file (replaced if it exists; written atomically); default: MODEL_DIR/model.onnx",
     )  # fmt: skip
+    parser.add_argument(
+        "--ink-floor", type=float_at_least(0.0), default=None, metavar="X",
+        help="bake this output floor into the graph (ink below X is paper); default: the model's own",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
 
 
@@ -35,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"senga export {TORCH_MISSING}")
     from senga.export import export_pretrained
 
-    path = export_pretrained(args.model, args.out)
+    path = export_pretrained(args.model, args.out, ink_floor=args.ink_floor)
     if not args.quiet:
         size = path.stat().st_size / 1e6
         print(f"senga: wrote {path} ({size:.1f} MB); use it with `senga extract --backend onnxruntime "

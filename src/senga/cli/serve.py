@@ -113,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     sock = _listen(args.host, args.port)
     try:
-        extractor = LineExtractor.from_pretrained(args.model, device=args.device, half=args.half, backend=args.backend)
+        extractor = LineExtractor.from_pretrained(
+            args.model, device=args.device, half=args.half, backend=args.backend, ink_floor=args.ink_floor
+        )
     except BaseException:
         sock.close()
         raise

@@ -27,6 +27,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from senga.weights import bundled_model_dir
+
 #: Backend names ``LineExtractor(backend=...)`` and ``senga extract --backend`` take.
 BACKENDS: tuple[str, ...] = ("torch", "onnxruntime")
 
@@ -94,11 +96,8 @@ def resolve_backend(name: str | None) -> str:
 
 
 def bundled_onnx_path() -> Path:
-    """The ONNX export of the bundled model, shipped in the package: ``senga/weights/default/model.onnx``.
-
-    (The same folder as :func:`senga.models.bundled_model_dir`, found without importing torch.)
-    """
-    return Path(__file__).resolve().parent.parent / "weights" / "default" / ONNX_NAME
+    """The ONNX export of the bundled model, shipped in the package: ``senga/weights/default/model.onnx``."""
+    return bundled_model_dir() / ONNX_NAME
 
 
 def resolve_onnx_path(path: str | os.PathLike[str] | None) -> Path:

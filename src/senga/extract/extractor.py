@@ -179,6 +179,7 @@ class LineExtractor(_ImageAPI):
         overlap: int = DEFAULT_OVERLAP,
         batch_size: int = 1,
         backend: str | None = None,
+        ink_floor: float | None = None,
     ) -> LineExtractor:
         """Load a saved model: the folder (``model.safetensors`` + ``config.json``) for the
         torch backend, its ``model.onnx`` (or a ``.onnx`` file) for onnxruntime.
@@ -186,6 +187,9 @@ class LineExtractor(_ImageAPI):
         ``path=None`` or ``"default"`` loads the model bundled with senga
         (``senga/weights/default``), offline. ``backend=None`` / ``"auto"``
         is ``"torch"`` when PyTorch is installed, else ``"onnxruntime"``.
+        ``ink_floor`` replaces the model's saved output floor (ink below it is
+        paper; ``0`` keeps the faintest haze); torch backend only, since an ONNX
+        graph keeps the floor it was exported with (``senga export --ink-floor``).
 
         Raises:
             ValueError: the folder is missing or unusable, or the bundled
@@ -194,6 +198,11 @@ class LineExtractor(_ImageAPI):
         name = resolve_backend(backend)
         Tiling(tile, overlap, batch_size)  # fail on settings before reading any file
         if name == "onnxruntime":
+            if ink_floor is not None:
+                raise ValueError(
+                    "ink_floor: the onnxruntime backend runs the floor baked into the ONNX graph; "
+                    "export one with `senga export MODEL --ink-floor X`, or use the torch backend"
+                )
             return cls(resolve_onnx_path(path), device=device, half=half, tile=tile, overlap=overlap,
                        batch_size=batch_size, backend=name)  # fmt: skip
 
@@ -208,7 +217,7 @@ class LineExtractor(_ImageAPI):
                     directory, "bundled model not found (model.safetensors missing); pass a model folder"
                 )
             path = directory
-        model = from_pretrained(path, map_location="cpu")
+        model = from_pretrained(path, map_location="cpu", ink_floor=ink_floor)
         return cls(model, device=device, half=half, tile=tile, overlap=overlap, batch_size=batch_size)
 
     def _ink(self, rgb: np.ndarray, progress: ProgressFn | None) -> np.ndarray:

@@ -35,9 +35,11 @@ class GeneratorConfig:
     final_norm: bool = False  # batch norm before the last sigmoid too (off: it pins the output distribution, see docs/network.md)
     init_range: float = 0.005  # conv weights ~ U(-init_range, init_range)
     negative_slope: float = 0.2  # LeakyReLU slope (encoder, decoder, attention)
+    ink_floor: float = 0.0  # eval mode: output ink below this is paper (0); the paper has none (docs/network.md)
 
     def __post_init__(self) -> None:
         cls = type(self).__name__
+        _require(0.0 <= self.ink_floor < 1.0, cls, "ink_floor", f"must be in [0, 1), got {self.ink_floor}")
         _require(self.in_channels >= 1, cls, "in_channels", f"must be >= 1, got {self.in_channels}")
         _require(
             not self.morph_input or self.in_channels == 3,

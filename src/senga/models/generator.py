@@ -214,7 +214,8 @@ class SengaGenerator(nn.Module):
             x: ``(N, in_channels, H, W)`` float in [0, 1], any H, W >= 1.
 
         Returns:
-            ``(N, 1, H, W)`` ink in [0, 1] (1 = line).
+            ``(N, 1, H, W)`` ink in [0, 1] (1 = line). In eval mode, ink below
+            ``config.ink_floor`` is 0 (paper): faint haze is not a line.
         """
         c = self.config.in_channels
         if x.ndim != 4 or x.shape[1] != c or not x.is_floating_point():
@@ -242,4 +243,8 @@ class SengaGenerator(nn.Module):
         h = d[5](h, x if self.config.input_skip else None)
         if self.attention is not None:
             h = self.attention(h)
-        return crop_padding(h, pad)
+        h = crop_padding(h, pad)
+        floor = self.config.ink_floor
+        if floor > 0 and not self.training:  # training sees the raw ink: the floor has no gradient
+            h = torch.where(h >= floor, h, torch.zeros_like(h))
+        return h

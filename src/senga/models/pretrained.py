@@ -30,6 +30,7 @@ from torch import nn
 
 from senga.io import atomic_write_path
 from senga.models.registry import create_model
+from senga.weights import bundled_model_dir
 
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
@@ -54,11 +55,6 @@ class PretrainedError(ValueError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
-
-
-def bundled_model_dir() -> Path:
-    """Folder of the model shipped inside the package: ``senga/weights/default``."""
-    return Path(__file__).resolve().parent.parent / "weights" / "default"
 
 
 def save_pretrained(
@@ -150,7 +146,9 @@ def read_model_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
 
 
 def from_pretrained(
-    path: str | os.PathLike[str] | None = None, map_location: str | torch.device = "cpu"
+    path: str | os.PathLike[str] | None = None,
+    map_location: str | torch.device = "cpu",
+    ink_floor: float | None = None,
 ) -> nn.Module:
     """Load a model saved by :func:`save_pretrained`, in eval mode.
 
@@ -158,6 +156,8 @@ def from_pretrained(
         path: the model folder, or its ``config.json`` / ``model.safetensors``;
             ``None`` loads the bundled model (:func:`bundled_model_dir`).
         map_location: device to put the model on.
+        ink_floor: replaces the saved config's ``ink_floor`` (eval-time output
+            ink below it is paper; ``0`` keeps the faintest haze), ``None`` keeps it.
 
     Returns:
         The model (float32 parameters even if stored as float16), ``.eval()``.
@@ -171,8 +171,11 @@ def from_pretrained(
     directory = _resolve_dir(path)
     meta = read_model_config(directory)
     cfg_path = directory / CONFIG_NAME
+    config = dict(meta.get("config", {}))
+    if ink_floor is not None:
+        config["ink_floor"] = ink_floor
     try:
-        model = create_model(meta["name"], **meta.get("config", {}))
+        model = create_model(meta["name"], **config)
     except (TypeError, ValueError) as err:
         raise PretrainedError(cfg_path, str(err)) from None
 

@@ -34,7 +34,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +186,19 @@ class _Run:
 
         The pretrained model must be the run's model with the same config, so that
         the weights mean the same thing; a mismatch is a :class:`TrainingError`.
+        Its ``ink_floor`` (an eval-time output setting, not part of what the weights
+        mean) is adopted, and recorded in the run's ``model_config`` so ``--resume``
+        and the saved models keep it.
         """
         try:
             pretrained = from_pretrained(None if init == "bundled" else init)
         except PretrainedError as err:
             raise TrainingError(f"--init: {err}") from None
         ours, theirs = getattr(stepper.generator, "config", None), getattr(pretrained, "config", None)
+        floor = getattr(theirs, "ink_floor", None)
+        if floor is not None and hasattr(ours, "ink_floor") and ours.ink_floor != floor:
+            ours = stepper.generator.config = replace(ours, ink_floor=floor)
+            self.config.model_config = {**self.config.model_config, "ink_floor": floor}
         if type(pretrained) is not type(stepper.generator) or ours != theirs:
             raise TrainingError(
                 f"--init {init}: its model ({type(pretrained).__name__} {theirs}) differs from the run's "

@@ -71,3 +71,25 @@ def test_hanging_up_on_the_stream_cancels_the_running_job(served) -> None:
         time.sleep(0.05)
     assert (q["completed"], q["failed"], q["waiting"]) == (0, 0, 0)
     assert list(app.state.tmp_dir.iterdir()) == []  # its upload is gone
+
+
+def test_hanging_up_on_the_plain_endpoint_cancels_the_running_job(served) -> None:
+    host, slow, app = served
+    boundary = "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\n').encode()
+    body += png_bytes(10, 10) + f"\r\n--{boundary}--\r\n".encode()
+    conn = http.client.HTTPConnection(host, timeout=60)
+    conn.request("POST", "/api/extract", body=body,
+                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    assert slow.started.acquire(timeout=60)  # the worker runs it; no answer has been sent yet
+    assert _health(host)["queue"]["running"] == 1
+    conn.sock.shutdown(socket.SHUT_RDWR)  # the client gives up (e.g. a script's timeout)
+    conn.close()
+    time.sleep(1.5)  # the handler checks the client every 0.5 s
+    slow.gate.release()  # the extractor reports its next tile -> Cancelled
+    deadline = time.monotonic() + 60
+    while (q := _health(host)["queue"])["running"] != 0:
+        assert time.monotonic() < deadline, q
+        time.sleep(0.05)
+    assert (q["completed"], q["failed"], q["waiting"]) == (0, 0, 0)
+    assert list(app.state.tmp_dir.iterdir()) == []  # its upload is gone

@@ -129,15 +129,24 @@ def _copy_upload(src: BinaryIO, dest: Path, limit: int) -> None:
             out.write(chunk)
 
 
-async def _wait(job: Job, poll_s: float = 0.5) -> None:
-    """Wait (without blocking the event loop) until ``job`` has finished."""
+async def _wait(job: Job, request: Request | None = None, poll_s: float = 0.5) -> bool:
+    """Wait (without blocking the event loop) until ``job`` has finished.
+
+    With ``request``, the client is checked every ``poll_s`` seconds; when it has
+    gone away the job is cancelled (a waiting job is skipped, a running one stops
+    at its next tile) and ``False`` is returned. ``True``: the job finished.
+    """
     loop = asyncio.get_running_loop()
     changed = asyncio.Event()
     job.subscribe(lambda: loop.call_soon_threadsafe(changed.set))
     while not job.finished:
+        if request is not None and await request.is_disconnected():
+            job.cancel()
+            return False
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(changed.wait(), poll_s)
         changed.clear()
+    return True
 
 
 def _line(event: dict[str, Any]) -> bytes:
@@ -309,6 +318,7 @@ def create_app(
         },
     )
     async def extract(
+        request: Request,
         image: UploadFile = image_field,
         style: str = style_field,
         color: str = color_field,
@@ -318,7 +328,8 @@ def create_app(
         chosen = parse_style(style, color, gamma, drop_below)
         job = await submit(image, chosen)
         try:
-            await _wait(job)
+            if not await _wait(job, request):  # the client hung up: nobody reads the answer
+                return Response(status_code=499)
         finally:
             if not job.finished:  # the request was cancelled
                 job.cancel()

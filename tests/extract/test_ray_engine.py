@@ -173,12 +173,15 @@ def test_a_killed_driver_resumes_to_the_files_of_an_uninterrupted_run(
     ]  # fmt: skip
     driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300  # generous: a loaded 2-core machine starts Ray's actors slowly
-    while time.monotonic() < deadline and driver.poll() is None and not list(out.glob("*.png")):
+    def finished_outputs() -> list[str]:  # not the hidden temporaries of writes in flight
+        return sorted(p.name for p in out.glob("*.png") if not p.name.startswith("."))
+
+    while time.monotonic() < deadline and driver.poll() is None and not finished_outputs():
         time.sleep(0.02)
     assert driver.poll() is None, f"driver ended before it could be killed: {driver.stderr.read()!r}"
     driver.send_signal(signal.SIGKILL)
     driver.wait(timeout=30)
-    partial = sorted(p.name for p in out.glob("*.png"))
+    partial = finished_outputs()
     assert 1 <= len(partial) < 10, partial
     # as if the kill had hit an actor mid-write: a temporary of a writer that is gone
     (out / ".im09.999999.abcdefgh.tmp.png").write_bytes(b"half a png")

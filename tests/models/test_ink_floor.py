@@ -75,4 +75,6 @@ def test_cli_ink_floor_option(tmp_path) -> None:
     with pytest.raises(SystemExit):  # argparse refuses it, naming the option
         main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "c.png"), "--ink-floor", "-1"])
     assert main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "c.png"), "--ink-floor", "1"]) != 0
+    assert main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "c.png"), "--method", "xdog",
+                 "--ink-floor", "0.1"]) != 0  # fmt: skip
     assert not (tmp_path / "c.png").exists()

@@ -94,6 +94,8 @@ def build_extractor(args: argparse.Namespace) -> Any:
     if args.method != "model":
         if args.model != "default":
             raise ValueError(f"--model applies to --method model only (got --method {args.method})")
+        if args.ink_floor is not None:
+            raise ValueError(f"--ink-floor applies to --method model only (got --method {args.method})")
         return ClassicalExtractor(args.method)
     return LineExtractor.from_pretrained(
         args.model, device=args.device, half=args.half, tile=args.tile, overlap=args.overlap,

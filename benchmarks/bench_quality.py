@@ -8,7 +8,7 @@ Scores, with the exact metrics (eqs. 4-6, RMSE) on 8-bit PNG files exactly as
 * the bundled model (or ``--model DIR``),
 * with ``--raw``, each model again with ``--ink-floor 0`` (its raw output),
 * every classical baseline at its documented defaults, and again with the
-  first model's ink floor applied after it (the same output rule: ink below
+  ink floor of the first model that has one applied after it (the same output rule: ink below
   the floor is paper), so the comparison is about the lines, not the haze,
 * an *oracle* row: XDoG with parameters searched on real-dev itself
   (sigma 2, phi 300; docs/classical.md). It sees the test answers, so it is a
@@ -48,6 +48,7 @@ from senga.classical import METHODS, extract_classical
 from senga.data.paired import PairedFolder
 from senga.data.synth import write_dataset
 from senga.extract import LineExtractor
+from senga.extract.style import adjust_ink
 from senga.evaluate import evaluate
 from senga.io import read_ink, write_ink
 
@@ -65,18 +66,15 @@ def _luminance_ink(rgb: np.ndarray) -> np.ndarray:
 
 
 def _floored(fn: Callable[[np.ndarray], np.ndarray], floor: float) -> Callable[[np.ndarray], np.ndarray]:
-    """``fn`` with the model's output rule applied after it: ink below ``floor`` is paper."""
-
-    def predict(rgb: np.ndarray) -> np.ndarray:
-        ink = fn(rgb)
-        return np.where(ink >= floor, ink, 0.0).astype(np.float32)
-
-    return predict
+    """``fn`` with the model's output rule applied after it: ink below ``floor`` is paper
+    (the output style's ``drop_below``, :func:`senga.extract.style.adjust_ink`)."""
+    return lambda rgb: adjust_ink(fn(rgb), drop_below=floor)
 
 
 def methods(models: list[str], raw: bool) -> dict[str, Callable[[np.ndarray], np.ndarray]]:
     """Every row's ``rgb -> ink``: the models (and, with ``raw``, each without its ink floor),
-    the classical baselines as shipped and with the first model's ink floor, the references."""
+    the classical baselines as shipped and with the ink floor of the first model that has one,
+    the references."""
     out: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
     floor = 0.0
     for model in models:

@@ -99,7 +99,7 @@ def build_extractor(args: argparse.Namespace) -> Any:
         return ClassicalExtractor(args.method)
     return LineExtractor.from_pretrained(
         args.model, device=args.device, half=args.half, tile=args.tile, overlap=args.overlap,
-        batch_size=args.batch, backend=getattr(args, "backend", "auto"), ink_floor=args.ink_floor,
+        batch_size=args.batch, backend=args.backend, ink_floor=args.ink_floor,
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ Run::
 
 Makes a synthetic illustration (``--size`` square, PNG) in a temporary folder,
 then times the product path several times (decode -> tiled inference -> PNG
-encode + atomic write, via ``senga.extract.runner.run_files``) and each stage
+encode + atomic write, via ``senga.batch.runner.run_files``) and each stage
 alone. Also reports the model's FLOPs per megapixel (``senga.models.count_flops``),
 the FLOPs actually executed (tiles overlap), this machine's fp32 matmul
 throughput (``torch.mm`` of 2048 x 2048 matrices) and how close the model
@@ -165,7 +165,7 @@ def main() -> int:
 
     torch.set_num_threads(args.threads)
     from senga.extract import LineExtractor
-    from senga.extract.runner import plan_outputs, run_files
+    from senga.batch.runner import plan_outputs, run_files
     from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE
     from senga.io import read_rgb, write_gray
     from senga.models import bundled_model_dir, create_model, flops_per_megapixel

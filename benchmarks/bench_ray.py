@@ -10,9 +10,9 @@ Makes ``--n`` synthetic drawings (``--size`` square PNGs) in a temporary
 folder, then runs, ``--rounds`` times alternating (medians reported: the
 machine may be shared with other work):
 
-1. the local engine (``senga.extract.runner.run_files``: one process, torch on
+1. the local engine (``senga.batch.runner.run_files``: one process, torch on
    every CPU, decode/write threads), model load included;
-2. the Ray engine (``senga.extract.ray_engine.run_ray``) on a Ray started
+2. the Ray engine (``senga.batch.ray_engine.run_ray``) on a Ray started
    before the clock starts (cluster start-up is printed apart): actor start,
    model load in each actor, the batches and the manifest included.
 
@@ -41,8 +41,8 @@ from common import cpu_model, drawn_image
 from PIL import Image
 
 from senga.extract import LineExtractor
-from senga.extract.ray_engine import RayOptions, require_ray, run_ray
-from senga.extract.runner import plan_outputs, run_files
+from senga.batch.ray_engine import RayOptions, require_ray, run_ray
+from senga.batch.runner import plan_outputs, run_files
 
 
 def _files(folder: Path) -> dict[str, bytes]:

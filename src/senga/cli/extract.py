@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from senga.cli.batch_report import finish
 from senga.cli.arg_types import add_model_options, int_at_least
 from senga.io import DEFAULT_MAX_PIXELS
 
@@ -106,7 +107,7 @@ def build_extractor(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from senga.extract.runner import Job, plan_outputs, run_files
+    from senga.batch.runner import Job, plan_outputs, run_files
 
     style = build_style(args)
     if args.engine == "ray":
@@ -156,14 +157,3 @@ def run(args: argparse.Namespace) -> int:
         files_bar.close()
     summary.failed = problems + summary.failed
     return finish(summary.line(), summary.failed, quiet=args.quiet)
-
-
-def finish(line: str, failed: list[tuple[str, str]], quiet: bool) -> int:
-    """End of a batch (either engine): the summary line, every failure listed, exit code 1 if any failed."""
-    if not quiet or failed:
-        print(f"senga: {line}", file=sys.stderr)
-    if len(failed) > 1:
-        print("senga: failed files:", file=sys.stderr)
-        for path, problem in failed:
-            print(f"  {path}: {problem}", file=sys.stderr)
-    return 1 if failed else 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from senga.cli.arg_types import float_above, float_at_least, int_at_least
-from senga.cli.extract import finish
+from senga.cli.batch_report import finish
 from senga.extract.style import OutputStyle
 
 #: Manifest file name used when ``--manifest`` is not given.
@@ -88,9 +88,9 @@ def run_ray_engine(
     once in the driver on the CPU (so bad flags or a bad model folder fail
     before Ray starts) and once in each actor with the flags as given.
     """
-    from senga.extract.ray_engine import RayOptions, RayRunError, require_ray, run_ray
-    from senga.extract.remote_inputs import is_url, plan_remote
-    from senga.extract.runner import plan_outputs
+    from senga.batch.ray_engine import RayOptions, RayRunError, require_ray, run_ray
+    from senga.batch.remote_inputs import is_url, plan_remote
+    from senga.batch.runner import plan_outputs
 
     require_ray()
     options = RayOptions(

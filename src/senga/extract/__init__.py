@@ -1,12 +1,13 @@
-"""The product path: tiled inference, the ``LineExtractor`` API and the batch file runner.
+"""The product path: tiled inference and the ``LineExtractor`` API.
 
 * :mod:`senga.extract.tiling`: ``predict_ink(model, rgb, tile, overlap, ...)``,
   any image size with bounded memory;
 * :mod:`senga.extract.extractor`: ``LineExtractor`` / ``ClassicalExtractor``,
   PIL or numpy in, PIL ``"L"`` line art out;
-* :mod:`senga.extract.runner`: ``run_files`` behind ``senga extract``;
 * :mod:`senga.extract.backends` / :mod:`senga.extract.torch_backend`: what runs
   the network (onnxruntime without PyTorch, or PyTorch).
+
+Batches of files (``senga extract`` on folders, manifests, Ray) are :mod:`senga.batch`.
 
 Importing this package does not import torch (``resolve_device`` loads it on first use).
 """
@@ -15,7 +16,6 @@ from typing import Any
 
 from senga.extract.backends import BACKENDS
 from senga.extract.extractor import ClassicalExtractor, LineExtractor, as_rgb
-from senga.extract.runner import RunSummary, plan_outputs, run_files
 from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, predict_gray, predict_ink
 
 __all__ = [
@@ -24,13 +24,10 @@ __all__ = [
     "DEFAULT_TILE",
     "ClassicalExtractor",
     "LineExtractor",
-    "RunSummary",
     "as_rgb",
-    "plan_outputs",
     "predict_gray",
     "predict_ink",
     "resolve_device",
-    "run_files",
 ]
 
 

@@ -12,7 +12,7 @@ from extract_helpers import image_kinds
 from PIL import Image
 
 from senga.extract import ClassicalExtractor
-from senga.extract.runner import Job, plan_outputs, run_files
+from senga.batch.runner import Job, plan_outputs, run_files
 from senga.io import read_rgb
 
 

@@ -1,18 +1,18 @@
 """Dataset-scale extraction on Ray Data: ``senga extract ... --engine ray``.
 
-The same jobs as the local engine (:func:`senga.extract.runner.plan_outputs`:
+The same jobs as the local engine (:func:`senga.batch.runner.plan_outputs`:
 same inputs, same output names), run by a pool of Ray actors:
 
 * the driver plans the outputs, skips those that exist (a rerun resumes), and
   feeds ``{index, input, output}`` rows to ``Dataset.map_batches`` with
   :class:`ExtractActor`, a callable class that builds the extractor once per
   actor (the model is loaded once, on the actor's GPU if it has one);
-* each actor runs the local engine's :func:`~senga.extract.runner.run_files`
+* each actor runs the local engine's :func:`~senga.batch.runner.run_files`
   on its batch: the same decode, tiling, output style, atomic write and
   one-line error per bad file; large images are tiled inside the actor
   exactly as locally;
 * rows come back to the driver (status, error, size, seconds, actor) and go
-  into the Parquet run manifest (:mod:`senga.extract.run_manifest`), which is
+  into the Parquet run manifest (:mod:`senga.batch.run_manifest`), which is
   rewritten as blocks finish and at the end.
 
 Ray is optional (``pip install 'senga[ray]'``); without it :func:`require_ray`
@@ -40,9 +40,9 @@ from types import ModuleType
 from typing import Any
 
 from senga.extract.extractor import Extractor
-from senga.extract.remote_inputs import RemoteJob, fetch, is_url
-from senga.extract.run_manifest import COLUMNS, RunManifest
-from senga.extract.runner import Job, run_files
+from senga.batch.remote_inputs import RemoteJob, fetch, is_url
+from senga.batch.run_manifest import COLUMNS, RunManifest
+from senga.batch.runner import Job, run_files
 from senga.extract.style import OutputStyle
 from senga.extract.tiling import ProgressFn
 from senga.io import DEFAULT_MAX_PIXELS
@@ -171,7 +171,7 @@ class ExtractActor:
 
     Args:
         make_extractor: builds the extractor (called once, in the actor).
-        overwrite, max_pixels, style, workers: as in :func:`~senga.extract.runner.run_files`.
+        overwrite, max_pixels, style, workers: as in :func:`~senga.batch.runner.run_files`.
         threads: torch intra-op threads (the actor's CPUs).
     """
 
@@ -201,7 +201,7 @@ class ExtractActor:
         """``pyarrow.Table`` with ``index, input, output, source, target`` -> manifest rows."""
         import pyarrow as pa
 
-        from senga.extract.run_manifest import schema
+        from senga.batch.run_manifest import schema
 
         cols = batch.to_pydict() if hasattr(batch, "to_pydict") else {k: list(v) for k, v in batch.items()}
         n = len(cols["index"])
@@ -324,17 +324,17 @@ def run_ray(
     on_error: Callable[[str, str], None] | None = None,
     unplanned: Sequence[tuple[str, str]] = (),
 ) -> RayRunResult:
-    """Run ``jobs`` (from :func:`~senga.extract.runner.plan_outputs`) on Ray Data.
+    """Run ``jobs`` (from :func:`~senga.batch.runner.plan_outputs`) on Ray Data.
 
     Args:
-        jobs: the planned jobs (:func:`~senga.extract.runner.plan_outputs`, and
-            :func:`~senga.extract.remote_inputs.plan_remote` for URLs).
+        jobs: the planned jobs (:func:`~senga.batch.runner.plan_outputs`, and
+            :func:`~senga.batch.remote_inputs.plan_remote` for URLs).
         make_extractor: picklable zero-argument factory, called once per actor
             (e.g. ``functools.partial(LineExtractor.from_pretrained, "default")``).
         manifest: the Parquet run manifest to write (one row per job).
         options: cluster use (:class:`RayOptions`).
         overwrite: replace existing outputs; otherwise they are skipped (resume).
-        max_pixels, style: as in :func:`~senga.extract.runner.run_files`.
+        max_pixels, style: as in :func:`~senga.batch.runner.run_files`.
         on_error: ``on_error(input, problem)`` for each failure, as results arrive.
         unplanned: ``(input, problem)`` the planner refused (``plan_outputs``'s
             problems): recorded in the manifest as failed (after the jobs), not reported again.

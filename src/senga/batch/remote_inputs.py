@@ -1,13 +1,13 @@
 """Inputs by URL (``s3://``, ``gs://``, ``https://``, ``file://``, ...) for the Ray engine, via fsspec.
 
-:func:`plan_remote` is :func:`senga.extract.runner.plan_outputs` for URLs,
+:func:`plan_remote` is :func:`senga.batch.runner.plan_outputs` for URLs,
 with the same naming rules below an ``OUT`` folder:
 
 * a URL ending in ``/`` or naming a folder: every image below it (hidden
   files and ``*_lines.*`` skipped), mirrored below ``OUT``;
 * a URL with ``*``, ``?`` or ``[``: a glob, mirrored below its fixed part;
 * a URL of an input manifest (``.txt``, ``.lst``, ``.csv``, ``.parquet``;
-  :mod:`senga.extract.input_manifest`): its entries, relative ones relative
+  :mod:`senga.batch.input_manifest`): its entries, relative ones relative
   to the manifest's folder; local manifests may list URLs too;
 * any other URL: one file, written to ``OUT/NAME.png``.
 
@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from senga.extract.input_manifest import ManifestError, is_manifest, read_manifest
-from senga.extract.runner import OUTPUT_EXT, SIDE_SUFFIX
+from senga.batch.input_manifest import ManifestError, is_manifest, read_manifest
+from senga.batch.runner import OUTPUT_EXT, SIDE_SUFFIX
 from senga.io import IMAGE_EXTENSIONS
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -101,7 +101,7 @@ def plan_remote(
     """Expand URL inputs and name their outputs below ``out`` (rules in the module doc).
 
     Returns:
-        ``(jobs, problems)`` like :func:`~senga.extract.runner.plan_outputs`.
+        ``(jobs, problems)`` like :func:`~senga.batch.runner.plan_outputs`.
 
     Raises:
         ValueError: ``out`` is missing (URL inputs need an output folder).

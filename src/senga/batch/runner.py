@@ -4,7 +4,7 @@ Input expansion (``INPUT...``):
 
 * a file is taken as given (whatever its extension), except an input
   manifest (``.txt``, ``.lst``, ``.csv``, ``.parquet``: a list of files, see
-  :mod:`senga.extract.input_manifest`), which acts like a folder holding the
+  :mod:`senga.batch.input_manifest`), which acts like a folder holding the
   files it lists;
 * a folder is searched recursively for image files (:data:`senga.io.IMAGE_EXTENSIONS`,
   hidden files and folders skipped);
@@ -46,7 +46,7 @@ import numpy as np
 from PIL import Image
 
 from senga.extract.extractor import Extractor
-from senga.extract.input_manifest import is_manifest, manifest_entries
+from senga.batch.input_manifest import is_manifest, manifest_entries
 from senga.extract.style import OutputStyle, render_gray
 from senga.extract.tiling import ProgressFn
 from senga.io import (

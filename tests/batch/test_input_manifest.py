@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from senga.extract.input_manifest import ManifestError, is_manifest, read_manifest
-from senga.extract.runner import plan_outputs
+from senga.batch.input_manifest import ManifestError, is_manifest, read_manifest
+from senga.batch.runner import plan_outputs
 
 
 def _png(path: Path) -> Path:
@@ -107,7 +107,7 @@ def test_is_manifest_by_extension() -> None:
 
 def test_run_manifest_rows_come_back_in_plan_order(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow", reason="the run manifest needs pyarrow (senga[ray]; CI installs it)")
-    from senga.extract.run_manifest import RunManifest, read_manifest_table
+    from senga.batch.run_manifest import RunManifest, read_manifest_table
 
     book = RunManifest(tmp_path / "m" / "run.parquet", min_interval=3600)
     book.add([{"index": 2, "input": "c.png", "status": "failed", "error": "c.png: bad"}])
@@ -129,7 +129,7 @@ def test_run_manifest_rows_come_back_in_plan_order(tmp_path: Path) -> None:
 
 def test_url_inputs_are_planned_like_local_ones(tmp_path: Path) -> None:
     pytest.importorskip("fsspec", reason="URL inputs need fsspec (senga[ray]; CI installs it)")
-    from senga.extract.remote_inputs import is_url, plan_remote
+    from senga.batch.remote_inputs import is_url, plan_remote
 
     _png(tmp_path / "data" / "a.png")
     _png(tmp_path / "data" / "x" / "b.jpg")

@@ -1,0 +1,22 @@
+"""The end of a batch run, shared by both engines of ``senga extract``: summary line, failures, exit code.
+
+Exit codes (one rule for every ``senga`` command, see README "When something goes wrong"):
+0 when every input was written or skipped as already done; 1 when any input failed
+(a bad file, a full disk); 2 when the command itself is wrong (argparse, or a
+``ValueError`` raised before any work starts).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def finish(line: str, failed: list[tuple[str, str]], quiet: bool) -> int:
+    """End of a batch (either engine): the summary line, every failure listed, exit code 1 if any failed."""
+    if not quiet or failed:
+        print(f"senga: {line}", file=sys.stderr)
+    if len(failed) > 1:
+        print("senga: failed files:", file=sys.stderr)
+        for path, problem in failed:
+            print(f"  {path}: {problem}", file=sys.stderr)
+    return 1 if failed else 0

@@ -26,7 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from common import cpu_model, drawn_image
 
 LIMIT_BYTES = 2 * 1024**3
@@ -59,8 +58,23 @@ def main() -> int:
         t = time.perf_counter()
         Image.fromarray(drawn_image(args.size)).save(src, compress_level=1)
         made = time.perf_counter() - t
-        cmd = [sys.executable, "-m", "senga", "extract", str(src), "-o", str(Path(tmp) / "out.png"),
-               "--model", model, "--device", "cpu", "-q", "--max-pixels", str(args.size**2), *args.extra.split()]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "senga",
+            "extract",
+            str(src),
+            "-o",
+            str(Path(tmp) / "out.png"),
+            "--model",
+            model,
+            "--device",
+            "cpu",
+            "-q",
+            "--max-pixels",
+            str(args.size**2),
+            *args.extra.split(),
+        ]
         t = time.perf_counter()
         child = subprocess.Popen(cmd)
         proc = psutil.Process(child.pid)
@@ -82,12 +96,16 @@ def main() -> int:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"  runs:  {shown}")
     print(f"date:    {dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
-    print(f"machine: {cpu_model()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 1024**3:.0f} GiB RAM")  # fmt: skip
+    print(
+        f"machine: {cpu_model()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 1024**3:.0f} GiB RAM"
+    )
     print(f"model:   {desc}")
     print(f"image:   {args.size}x{args.size} = {args.size**2 / 1e6:.1f} MP PNG (made in {made:.1f} s)")
-    print(f"result:  exit code {child.returncode}, output {'%dx%d' % out_size if ok_out else 'MISSING'}, "
-          f"{elapsed:.1f} s")  # fmt: skip
+    print(
+        f"result:  exit code {child.returncode}, output {f'{out_size[0]}x{out_size[1]}' if ok_out else 'MISSING'}, "
+        f"{elapsed:.1f} s"
+    )
     print(f"peak RSS: {peak / 1024**3:.2f} GiB (ru_maxrss); psutil polling saw {polled / 1024**3:.2f} GiB")
     passed = child.returncode == 0 and ok_out and peak < LIMIT_BYTES
     print(f"target < 2 GiB: {'PASS' if passed else 'FAIL'}")

@@ -20,7 +20,7 @@ pairs; each skipped with a message when absent) and the fixed synthetic test
 set (``senga synth``, seed 20201105, 32 images of 512x512, never used in
 training). ``--model`` may be repeated (e.g. the bundled model and a run's
 ``best/``) to compare models in one table. Prints a markdown table per set,
-whether the targets hold (issue 8: anime/dev F1 >= 0.55, real-dev >= 0.80,
+whether the targets hold (anime/dev F1 >= 0.55, real-dev >= 0.80,
 synthetic >= 0.56, for the first ``--model``), and writes a
 side-by-side figure (input, ground truth, ours, baselines) of synthetic test
 images to ``--figure``. Predictions are written under ``--out`` (default: a
@@ -47,22 +47,22 @@ from senga.bench.testsets import SYNTH_TEST_N, SYNTH_TEST_SEED, SYNTH_TEST_SIZE
 from senga.classical import METHODS, extract_classical
 from senga.data.paired import PairedFolder
 from senga.data.synth import write_dataset
+from senga.evaluate import evaluate
 from senga.extract import LineExtractor
 from senga.extract.style import adjust_ink
-from senga.evaluate import evaluate
 from senga.io import read_ink, write_ink
+from senga.io.color import luminance
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ORACLE = ("xdog (tuned on real-dev: oracle)", {"sigma": 2.0, "phi": 300.0})
 LUMINANCE = "1 - luminance (reference)"
-#: Issue 8 targets: minimum F1 of the first model per set.
+#: Quality targets: minimum F1 of the first model per set.
 TARGETS = {"anime/dev": 0.55, "real-dev": 0.80, "synthetic test": 0.56}
 
 
 def _luminance_ink(rgb: np.ndarray) -> np.ndarray:
     """The simplest reference: ink = 1 - L/255 (ITU-R 601 luma), shape (H, W) float32."""
-    luma = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    return 1.0 - luma / 255.0
+    return 1.0 - luminance(rgb) / np.float32(255.0)
 
 
 def _floored(fn: Callable[[np.ndarray], np.ndarray], floor: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -101,7 +101,9 @@ def methods(models: list[str], raw: bool) -> dict[str, Callable[[np.ndarray], np
     return out
 
 
-def score_set(name: str, root: Path, fns: dict[str, Callable[[np.ndarray], np.ndarray]], out: Path) -> dict[str, dict]:
+def score_set(
+    name: str, root: Path, fns: dict[str, Callable[[np.ndarray], np.ndarray]], out: Path
+) -> dict[str, dict]:
     pairs = PairedFolder(root)
     rows: dict[str, dict] = {}
     for method, fn in fns.items():
@@ -129,13 +131,21 @@ def table(rows: dict[str, dict]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", action="append", default=None,
-                    help="'default' (bundled) or a pretrained folder; repeat to compare (default: default)")
+    ap.add_argument(
+        "--model",
+        action="append",
+        default=None,
+        help="'default' (bundled) or a pretrained folder; repeat to compare (default: default)",
+    )
     ap.add_argument("--out", type=Path, default=None, help="where predictions go (default: temporary)")
     ap.add_argument("--figure", type=Path, default=None, help="side-by-side figure of synthetic test images")
     ap.add_argument("--figure-rows", type=int, default=3)
-    ap.add_argument("--data", type=Path, default=SHARED_DATA, help="the shared data folder (anime/dev, real-dev)")
-    ap.add_argument("--raw", action="store_true", help="also score each model with --ink-floor 0 (its raw output)")
+    ap.add_argument(
+        "--data", type=Path, default=SHARED_DATA, help="the shared data folder (anime/dev, real-dev)"
+    )
+    ap.add_argument(
+        "--raw", action="store_true", help="also score each model with --ink-floor 0 (its raw output)"
+    )
     args = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     tmp = tempfile.TemporaryDirectory() if args.out is None else None
@@ -143,7 +153,9 @@ def main() -> int:
     fns = methods(args.model or ["default"], args.raw)
 
     print(f"command: {shlex.join([sys.executable, *sys.argv])}")
-    print(f"machine: {platform.node()} | {platform.processor() or platform.machine()} | {os.cpu_count()} cpus | torch {torch.__version__}")
+    print(
+        f"machine: {platform.node()} | {platform.processor() or platform.machine()} | {os.cpu_count()} cpus | torch {torch.__version__}"
+    )
     print(f"date:    {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}\n")
 
     synth_root = out / "synth-test"
@@ -166,8 +178,10 @@ def main() -> int:
         best = max(classical, key=classical.get)
         f1 = rows[ours]["F1"]
         hit = f1 >= TARGETS[name]
-        print(f"target: {ours} F1 {f1:.3f} >= {TARGETS[name]}: {'MET' if hit else f'NOT MET (by {TARGETS[name] - f1:.3f})'}; "
-              f"best classical {best} {classical[best]:.3f} ({f1 - classical[best]:+.3f})\n")
+        print(
+            f"target: {ours} F1 {f1:.3f} >= {TARGETS[name]}: {'MET' if hit else f'NOT MET (by {TARGETS[name] - f1:.3f})'}; "
+            f"best classical {best} {classical[best]:.3f} ({f1 - classical[best]:+.3f})\n"
+        )
         ok &= hit
     worst = min(rows[ours]["F1"] for rows in results.values())
     print(f"worst-set F1 of {ours}: {worst:.3f}\n")

@@ -16,7 +16,7 @@ machine may be shared with other work):
    before the clock starts (cluster start-up is printed apart): actor start,
    model load in each actor, the batches and the manifest included.
 
-It prints images/s of each and Ray's time over local's (the issue's target:
+It prints images/s of each and Ray's time over local's (the target:
 at most 1.25 on one node), whether every output file is byte-identical,
 the peak resident memory of each actor and the actors' model time per image
 (both from the run manifest).
@@ -37,12 +37,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import cpu_model, drawn_image
 from PIL import Image
 
-from senga.extract import LineExtractor
+from common import cpu_model, drawn_image
 from senga.batch.ray_engine import RayOptions, require_ray, run_ray
 from senga.batch.runner import plan_outputs, run_files
+from senga.extract import LineExtractor
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -55,12 +55,16 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=512, help="image side in pixels (default 512)")
     parser.add_argument("--model", default="default", help="model folder (default: the bundled model)")
     parser.add_argument("--device", default="cpu", help="device of both engines (default cpu)")
-    parser.add_argument("--actors", type=int, default=None, help="Ray actors (default: one per CPU / GPU share)")
+    parser.add_argument(
+        "--actors", type=int, default=None, help="Ray actors (default: one per CPU / GPU share)"
+    )
     parser.add_argument("--cpus-per-actor", type=float, default=1.0)
     parser.add_argument("--gpus-per-actor", type=float, default=0.0)
     parser.add_argument("--batch-size", type=int, default=4, help="images per Ray batch (default 4)")
     parser.add_argument("--address", default=None, help="Ray cluster (default: a local Ray on this machine)")
-    parser.add_argument("--rounds", type=int, default=2, help="local/Ray alternations; medians reported (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="local/Ray alternations; medians reported (default 2)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
 
@@ -83,9 +87,12 @@ def main() -> None:
             ray.init(address=args.address, log_to_driver=False, logging_level="WARNING")
         ray_init_s = time.perf_counter() - t0
         options = RayOptions(
-            actors=args.actors, cpus_per_actor=args.cpus_per_actor, gpus_per_actor=args.gpus_per_actor,
-            batch_size=args.batch_size, progress=False,
-        )  # fmt: skip
+            actors=args.actors,
+            cpus_per_actor=args.cpus_per_actor,
+            gpus_per_actor=args.gpus_per_actor,
+            batch_size=args.batch_size,
+            progress=False,
+        )
 
         local_times: list[float] = []
         ray_times: list[float] = []
@@ -106,7 +113,9 @@ def main() -> None:
             ray_times.append(time.perf_counter() - t0)
             assert result.ok and result.done == args.n, result.line()
             identical = identical and _files(root / "local") == _files(root / "ray")
-            print(f"round {rnd + 1}: local {local_times[-1]:.1f} s, Ray {ray_times[-1]:.1f} s", file=sys.stderr)
+            print(
+                f"round {rnd + 1}: local {local_times[-1]:.1f} s, Ray {ray_times[-1]:.1f} s", file=sys.stderr
+            )
         ray.shutdown()
 
         import pyarrow.parquet as pq

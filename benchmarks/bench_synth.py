@@ -9,7 +9,7 @@ Threads of OpenCV, torch and the BLAS libraries are pinned to 1 before
 anything heavy is imported, so the number is what one DataLoader worker gets.
 It prints the command, the machine, the date and the result: pairs per second
 of this process's CPU time (robust on a shared machine) and of wall-clock time.
-Target: at least 5 pairs/s at 512x512 (issue 3).
+Target: at least 5 pairs/s at 512x512.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import json  # noqa: E402
-import platform  # noqa: E402
-import shlex  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
+import argparse  # noqa: E402 - after the thread limits above
+import datetime  # noqa: E402 - after the thread limits above
+import json  # noqa: E402 - after the thread limits above
+import platform  # noqa: E402 - after the thread limits above
+import shlex  # noqa: E402 - after the thread limits above
+import sys  # noqa: E402 - after the thread limits above
+import time  # noqa: E402 - after the thread limits above
 
-import cv2  # noqa: E402
+import cv2  # noqa: E402 - after the thread limits above
 
 
 def _cpu_name() -> str:

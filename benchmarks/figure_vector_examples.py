@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/figure_vector_examples.py [--out docs/images/vector_examples.png] [--seed 5]
 
-The repository holds no third-party art (issue 8), so the figure is not made
+The repository holds no third-party art, so the figure is not made
 from Open Clip Art or DiceBear: this script writes four small SVG characters
 of its own (a head, hair, eyes, a body: flat fills with dark stroked
 outlines, some outlines hidden under fills, as in clip art), then runs them
@@ -35,7 +35,9 @@ def character_svg(seed: int) -> str:
     ink = "#1a1a1a"
     w = rng.uniform(2.0, 3.5)
     eye_y, eye_dx = rng.uniform(120, 130), rng.uniform(22, 28)
-    fringe = " ".join(f"L {78 + 20 * i + rng.uniform(-4, 4):.1f} {100 + rng.uniform(-8, 8):.1f}" for i in range(6))
+    fringe = " ".join(
+        f"L {78 + 20 * i + rng.uniform(-4, 4):.1f} {100 + rng.uniform(-8, 8):.1f}" for i in range(6)
+    )
     return f"""<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">
   <path d="M 60 256 Q 70 190 128 185 Q 186 190 196 256 Z" fill="{cloth}" stroke="{ink}" stroke-width="{w:.2f}"/>
   <path d="M 78 140 Q 60 60 128 48 Q 196 60 178 140 L 186 200 L 70 200 Z" fill="{hair}" stroke="{ink}"

@@ -1,9 +1,8 @@
-"""Train the bundled model and run the Table 1 bench on one rented GPU, in phases.
+"""Train a candidate bundled model and run the Table 1 bench on one GPU, in phases.
 
-This is how the published results (docs/results.md) and the bundled model
-(src/senga/weights/default) were produced. A GPU lease is a few short
-commands on a bare machine, so the work runs as background jobs that outlive
-each command, in three phases:
+For a time-limited GPU machine: each command there is short and the machine
+is bare, so the work runs as background jobs that outlive each command, in
+three phases:
 
     PYTHONPATH=src python3 benchmarks/gpu_session.py start  --work /tmp/g --minutes 17 --real-dev DIR
     PYTHONPATH=src python3 benchmarks/gpu_session.py wait   --work /tmp/g --seconds 560
@@ -12,13 +11,15 @@ each command, in three phases:
 ``start`` makes the synthetic training / validation sets, times every preset
 for a few steps with all jobs sharing the GPU, sizes the step budgets to fit
 ``--minutes`` of training, and launches (detached) one bench per preset plus
-the bundled-model run. ``collect`` waits for them, merges the per-preset bench
-runs into one bench folder and scores them all (plus the classical
-baselines) with ``senga bench --resume``, and copies the results and the
-fp16 bundled weights to ``OUTDIR``.
+a bundled-model training run. ``wait`` sleeps until the jobs end or the
+seconds run out. ``collect`` waits for them, merges the per-preset bench runs
+into one bench folder and scores them all (plus the classical baselines) with
+``senga bench --resume``, and copies the results and the fp16 weights to
+``OUTDIR``.
 
-On a machine without time limits the same results come from the plain
-commands this script prints (see docs/results.md).
+The published results and the bundled model did not come from this script:
+they came from CPU runs, with the commands docs/results.md gives. On a
+machine without time limits, those plain commands are all that is needed.
 """
 
 from __future__ import annotations
@@ -62,15 +63,30 @@ def sh(cmd: list[str], log: Path | None = None) -> None:
 def launch(cmd: list[str], log: Path) -> int:
     """Start ``cmd`` detached (own session), so it outlives this command."""
     print("& ", " ".join(cmd), flush=True)
-    f = open(log, "w")
-    p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(log, "w") as f:  # the child keeps its own copy of the descriptor
+        p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
     return p.pid
 
 
 def bench_cmd(work: Path, preset: str, steps: int, out: Path, real_dev: str | None) -> list[str]:
     cmd = senga(
-        "bench", "--train", str(work / "train"), "--val", str(work / "val"), "--test", "synth",
-        "--presets", preset, "--steps", str(steps), "--out", str(out), "--device", DEVICE, "-q", *COMMON,
+        "bench",
+        "--train",
+        str(work / "train"),
+        "--val",
+        str(work / "val"),
+        "--test",
+        "synth",
+        "--presets",
+        preset,
+        "--steps",
+        str(steps),
+        "--out",
+        str(out),
+        "--device",
+        DEVICE,
+        "-q",
+        *COMMON,
     )
     if real_dev:
         cmd[cmd.index("--test") : cmd.index("--test")] = ["--test", f"real-dev={real_dev}"]
@@ -79,13 +95,28 @@ def bench_cmd(work: Path, preset: str, steps: int, out: Path, real_dev: str | No
 
 def bundled_cmd(work: Path, steps: int, out: Path) -> list[str]:
     return senga(
-        "train", "--preset", "ours", "--data", str(work / "train"), "--val", str(work / "val"),
-        "--steps", str(steps), "--out", str(out), "--device", DEVICE, "-q", *COMMON, *BUNDLED_EXTRA,
+        "train",
+        "--preset",
+        "ours",
+        "--data",
+        str(work / "train"),
+        "--val",
+        str(work / "val"),
+        "--steps",
+        str(steps),
+        "--out",
+        str(out),
+        "--device",
+        DEVICE,
+        "-q",
+        *COMMON,
+        *BUNDLED_EXTRA,
     )
 
 
 def seconds_per_step(run: Path) -> float:
-    rows = list(csv.DictReader(open(run / "metrics.csv")))
+    with open(run / "metrics.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
     rows = [r for r in rows if r.get("seconds")]
     (a, b) = (rows[1], rows[-1]) if len(rows) > 2 else (rows[0], rows[-1])
     return (float(b["seconds"]) - float(a["seconds"])) / max(1, int(b["step"]) - int(a["step"]))
@@ -105,7 +136,18 @@ def start(args: argparse.Namespace) -> None:
     import torch
 
     print("torch", torch.__version__, "cuda", torch.cuda.is_available(), flush=True)
-    sh(senga("synth", str(work / "train"), "--n", str(args.train_n), "--seed", str(TRAIN_SEED), "--workers", "16"))
+    sh(
+        senga(
+            "synth",
+            str(work / "train"),
+            "--n",
+            str(args.train_n),
+            "--seed",
+            str(TRAIN_SEED),
+            "--workers",
+            "16",
+        )
+    )
     sh(senga("synth", str(work / "val"), "--n", str(VAL_N), "--seed", str(VAL_SEED), "--workers", "8"))
 
     # Calibrate: every job at once for a few steps, as they will share the GPU.
@@ -115,26 +157,50 @@ def start(args: argparse.Namespace) -> None:
     extra = ["--set", "log_every=5", "--set", "val_every=100000", "--set", "sample_every=100000"]
     for name in (*PRESETS, "bundled"):
         preset = "ours" if name == "bundled" else name
-        cmd = senga("train", "--preset", preset, "--data", str(work / "train"), "--steps", str(args.calib_steps),
-                    "--out", str(calib / name), "--device", DEVICE, "-q", *COMMON, *extra)
-        procs.append(subprocess.Popen(cmd, stdout=open(work / f"calib_{name}.log", "w"), stderr=subprocess.STDOUT))
+        cmd = senga(
+            "train",
+            "--preset",
+            preset,
+            "--data",
+            str(work / "train"),
+            "--steps",
+            str(args.calib_steps),
+            "--out",
+            str(calib / name),
+            "--device",
+            DEVICE,
+            "-q",
+            *COMMON,
+            *extra,
+        )
+        with open(work / f"calib_{name}.log", "w") as log:
+            procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT))
     for p in procs:
         p.wait()
     rates = {}
     for name in (*PRESETS, "bundled"):
         try:
             rates[name] = seconds_per_step(calib / name)
-        except Exception as err:  # noqa: BLE001 - report and stop
-            print(open(work / f"calib_{name}.log").read()[-3000:])
-            raise SystemExit(f"calibration of {name} failed: {err}")
+        except Exception as err:  # report and stop
+            print((work / f"calib_{name}.log").read_text()[-3000:])
+            raise SystemExit(f"calibration of {name} failed: {err}") from err
     print("seconds/step with all jobs sharing the GPU:", json.dumps(rates, indent=1), flush=True)
 
     window = args.minutes * 60 - (time.time() - t0) + args.setup_credit
     # Budget for the slowest bench preset (pix2pix), with margin for validation and start-up.
     bench_steps = round_steps(0.8 * window / max(rates[p] for p in PRESETS))
     bundled_steps = round_steps(0.85 * window / rates["bundled"])
-    plan = {"window_s": window, "rates": rates, "bench_steps": bench_steps, "bundled_steps": bundled_steps,
-            "train_n": args.train_n, "train_seed": TRAIN_SEED, "val_n": VAL_N, "val_seed": VAL_SEED, "jobs": {}}
+    plan = {
+        "window_s": window,
+        "rates": rates,
+        "bench_steps": bench_steps,
+        "bundled_steps": bundled_steps,
+        "train_n": args.train_n,
+        "train_seed": TRAIN_SEED,
+        "val_n": VAL_N,
+        "val_seed": VAL_SEED,
+        "jobs": {},
+    }
     for p in PRESETS:
         cmd = bench_cmd(work, p, bench_steps, work / f"bench_{p}", args.real_dev)
         plan["jobs"][p] = {"pid": launch(cmd, work / f"bench_{p}.log"), "cmd": cmd}
@@ -162,7 +228,9 @@ def progress(work: Path) -> None:
     for log in sorted(work.glob("*.log")):
         if log.name.startswith("calib"):
             continue
-        tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.stat().st_size else ["(empty)"]
+        tail = (
+            log.read_text(errors="replace").strip().splitlines()[-1:] if log.stat().st_size else ["(empty)"]
+        )
         print(f"  {log.name}: {tail[0][-160:] if tail else ''}")
     for m in sorted(work.glob("**/metrics.csv")):
         if "calib" in m.parts:
@@ -224,7 +292,11 @@ def collect(args: argparse.Namespace) -> None:
     (out / "plan.json").write_text(json.dumps(plan, indent=1))
     logs = [str(p.relative_to(work)) for p in work.glob("*.log")]
     logs += [str(p.relative_to(work)) for p in work.glob("**/metrics.csv") if "calib" not in p.parts]
-    logs += [str(p.relative_to(work)) for p in work.glob("**/config.json") if p.parent.name == p.parent.parent.name or p.parent.parent.name in ("runs", "bundled")]
+    logs += [
+        str(p.relative_to(work))
+        for p in work.glob("**/config.json")
+        if p.parent.name == p.parent.parent.name or p.parent.parent.name in ("runs", "bundled")
+    ]
     subprocess.run(["tar", "czf", str(out / "logs.tar.gz"), "-C", str(work), *sorted(set(logs))], check=False)
     print((bench / "results.md").read_text())
 
@@ -235,9 +307,13 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/senga-gpu"))
     ap.add_argument("--out", type=Path, default=Path(os.environ.get("OUT", "/tmp/senga-gpu-out")))
     ap.add_argument("--minutes", type=float, default=17.0, help="training window for all jobs")
-    ap.add_argument("--setup-credit", type=float, default=0.0, help="seconds of the window already spent elsewhere")
+    ap.add_argument(
+        "--setup-credit", type=float, default=0.0, help="seconds of the window already spent elsewhere"
+    )
     ap.add_argument("--calib-steps", type=int, default=30)
-    ap.add_argument("--seconds", type=float, default=560.0, help="wait/collect: how long to wait for the jobs")
+    ap.add_argument(
+        "--seconds", type=float, default=560.0, help="wait/collect: how long to wait for the jobs"
+    )
     ap.add_argument("--wait", type=float, default=0.0, help="start: then wait this long")
     ap.add_argument("--real-dev", default=None, help="paired folder of real-dev, scored as a second test set")
     ap.add_argument("--train-n", type=int, default=TRAIN_N, help="synthetic training pairs")

@@ -33,7 +33,11 @@ def main() -> None:
     lines = extractor(rgb)
     s = scores(gray_to_ink(np.asarray(lines)), truth)
     print(f"example: P {s['P']:.3f} R {s['R']:.3f} F1 {s['F1']:.3f} RMSE {s['RMSE']:.3f}")
-    panels = [Image.fromarray(rgb), lines.convert("RGB"), Image.open(ROOT / "examples" / "illustration_truth.png").convert("RGB")]
+    panels = [
+        Image.fromarray(rgb),
+        lines.convert("RGB"),
+        Image.open(ROOT / "examples" / "illustration_truth.png").convert("RGB"),
+    ]
     w = args.width
     h = round(rgb.shape[0] * w / rgb.shape[1])
     sheet = Image.new("RGB", (3 * w + 4 * 6, h + 12), "white")

@@ -50,8 +50,11 @@ def main() -> int:
             files.append(tmp / name)
         log = tmp / "serve.log"
         with open(log, "w") as err:
-            proc = subprocess.Popen([sys.executable, "-m", "senga", "serve", "--port", "0", "--device", "cpu"],
-                                    stderr=err, stdout=subprocess.DEVNULL)  # fmt: skip
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "senga", "serve", "--port", "0", "--device", "cpu"],
+                stderr=err,
+                stdout=subprocess.DEVNULL,
+            )
         driver = None
         try:
             url = None
@@ -69,17 +72,28 @@ def main() -> int:
                     time.sleep(0.2)
             options = webdriver.ChromeOptions()
             options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-            for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--hide-scrollbars", f"--window-size={args.width},{args.height}",
-                        f"--user-data-dir={tmp / 'profile'}"):  # fmt: skip
+            for arg in (
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--window-size={args.width},{args.height}",
+                f"--user-data-dir={tmp / 'profile'}",
+            ):
                 options.add_argument(arg)
             driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
             wait = WebDriverWait(driver, 300, poll_frequency=0.2)
             driver.get(url)
             wait.until(lambda d: d.execute_script("return document.body.dataset.ready === '1'"))
             driver.find_element(By.ID, "files").send_keys("\n".join(str(f) for f in files))
-            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '.card[data-state="done"]')) == len(files))
+            wait.until(
+                lambda d: len(d.find_elements(By.CSS_SELECTOR, '.card[data-state="done"]')) == len(files)
+            )
             driver.execute_script(
                 "document.querySelectorAll('.split').forEach(s => {s.value = 45; s.dispatchEvent(new Event('input'))})"
             )

@@ -7,8 +7,9 @@ where 1 is black ink and 0 is white paper. Files on disk are ordinary images
 Quick start::
 
     from senga import LineExtractor
-    extractor = LineExtractor.from_pretrained()       # bundled model, offline
-    lines = extractor(pil_image)                        # PIL "L" image back
+
+    extractor = LineExtractor.from_pretrained()  # bundled model, offline
+    lines = extractor(pil_image)  # PIL "L" image back
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ and ``benchmarks/bench_quality.py`` all score through :func:`evaluate`:
 2. quantise the prediction to 8 bits (:func:`quantize_ink`), exactly what a
    saved PNG holds, so ``[H > 0]`` in eqs. 4-6 means "pixel not pure white";
 3. score it with :func:`senga.metrics.scores` (eqs. 4-6 and RMSE);
-4. average the per-image scores (:func:`senga.metrics.mean_scores`; PAPER.md:
+4. average the per-image scores (:func:`senga.metrics.mean_scores`; docs/paper.md:
    the table's F1 is the mean of per-image F1, not 2PR/(P+R) of the means).
 
 Score names and their order are :data:`senga.metrics.SCORE_KEYS` everywhere.
@@ -20,21 +20,21 @@ Score names and their order are :data:`senga.metrics.SCORE_KEYS` everywhere.
 Example::
 
     from senga.evaluate import evaluate
+
     ev = evaluate(LineExtractor.from_pretrained(), PairedFolder("data/dev"))
-    ev.mean["F1"], ev.images[0]   # {"name": ..., "P": ..., "R": ..., "F1": ..., "RMSE": ...}
+    ev.mean["F1"], ev.images[0]  # {"name": ..., "P": ..., "R": ..., "F1": ..., "RMSE": ...}
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import sys
-
 import numpy as np
 
-from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, predict_ink
+from senga.extract.tiling import Tiling, as_tiling, predict_ink
 from senga.io import gray_to_ink, ink_to_gray
 from senga.metrics import SCORE_KEYS, mean_scores, scores
 
@@ -64,17 +64,20 @@ def quantize_ink(ink: np.ndarray) -> np.ndarray:
 
 def as_predict_fn(
     predictor: Predictor,
-    tile: int = DEFAULT_TILE,
-    overlap: int = DEFAULT_OVERLAP,
+    tile: int | None = None,
+    overlap: int | None = None,
     device: Any = "cpu",
+    *,
+    tiling: Tiling | None = None,
 ) -> PredictFn:
-    """The ``rgb -> ink`` function of a predictor.
+    """The ``rgb -> ink`` function of a predictor (tiled with ``tiling``, or ``tile`` / ``overlap``).
 
     A generator ``nn.Module`` runs tiled (no grad; its train/eval mode is restored
     afterwards); an object with ``predict_ink(rgb)`` (an extractor) or a function is
     called as is; anything else :func:`senga.extract.tiling.predict_ink` runs
     (an exported ``.onnx`` file, an extraction backend).
     """
+    t = as_tiling(tiling, tile, overlap)
     # torch is not imported here (evaluate works in a torch-free install): a predictor can only be
     # an nn.Module when torch is already loaded
     torch = sys.modules.get("torch")
@@ -85,25 +88,26 @@ def as_predict_fn(
             was_training = model.training
             try:
                 with torch.no_grad():
-                    return predict_ink(model, rgb, tile=tile, overlap=overlap, device=device)
+                    return predict_ink(model, rgb, t.tile, t.overlap, device, batch_size=t.batch_size)
             finally:
                 model.train(was_training)
 
         return predict
     method = getattr(predictor, "predict_ink", None)
     if callable(method):
-        return method  # type: ignore[no-any-return]
+        return method
     if callable(predictor):
-        return predictor  # type: ignore[no-any-return]
-    return lambda rgb: predict_ink(predictor, rgb, tile=tile, overlap=overlap, device=device)
+        return predictor
+    return lambda rgb: predict_ink(predictor, rgb, t.tile, t.overlap, device, batch_size=t.batch_size)
 
 
 def evaluate(
     predictor: Predictor,
     pairs: Iterable[tuple[np.ndarray, np.ndarray, str]],
     *,
-    tile: int = DEFAULT_TILE,
-    overlap: int = DEFAULT_OVERLAP,
+    tiling: Tiling | None = None,
+    tile: int | None = None,
+    overlap: int | None = None,
     device: Any = "cpu",
     name: str = "model",
     keep: Callable[[str, np.ndarray], None] | None = None,
@@ -111,10 +115,11 @@ def evaluate(
     """Score ``predictor`` on every ``(rgb (H,W,3) uint8, gt ink (H,W), name)`` of ``pairs``.
 
     Args:
-        predictor: a generator ``nn.Module`` or ``.onnx`` file (run tiled with ``tile``,
-            ``overlap`` on ``device``), an object with ``predict_ink(rgb)`` or a function ``rgb -> ink``.
+        predictor: a generator ``nn.Module`` or ``.onnx`` file (run tiled with ``tiling``
+            on ``device``), an object with ``predict_ink(rgb)`` or a function ``rgb -> ink``.
         pairs: the set, e.g. a :class:`senga.data.paired.PairedFolder` or a list of triples.
-        tile, overlap, device: tiled inference of a generator (ignored otherwise).
+        tiling, device: tiled inference of a generator (ignored otherwise); default
+            ``Tiling()``, ``senga extract``'s; ``tile`` / ``overlap`` instead of ``tiling`` also work.
         name: the predictor's name in error messages.
         keep: called with every ``(pair name, quantised prediction (H,W) float32)``
             (to save it, or keep it for a figure).
@@ -125,7 +130,7 @@ def evaluate(
     Raises:
         ValueError: the set is empty, or a prediction's shape differs from its ground truth.
     """
-    predict = as_predict_fn(predictor, tile, overlap, device)
+    predict = as_predict_fn(predictor, tile, overlap, device, tiling=tiling)
     images: list[dict[str, Any]] = []
     for rgb, gt, pair_name in pairs:
         ink = np.asarray(predict(rgb), dtype=np.float32)

@@ -6,20 +6,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+import image_kinds
 import numpy as np
 import pytest
-from extract_helpers import image_kinds
+from images import write_png
 from PIL import Image
 
-from senga.extract import ClassicalExtractor
 from senga.batch.runner import Job, plan_outputs, run_files
+from senga.extract import ClassicalExtractor
 from senga.io import read_rgb
-
-
-def _png(path: Path, h: int = 8, w: int = 10) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(image_kinds.pattern(h, w)).save(path)
-    return path
 
 
 def _rel(jobs: list[Job], root: Path) -> list[tuple[str, str]]:
@@ -30,8 +25,8 @@ def _rel(jobs: list[Job], root: Path) -> list[tuple[str, str]]:
 
 
 def test_default_output_is_name_lines_png_beside_the_input(tmp_path: Path) -> None:
-    _png(tmp_path / "a.png")
-    _png(tmp_path / "sub" / "b.jpg")
+    write_png(tmp_path / "a.png")
+    write_png(tmp_path / "sub" / "b.jpg")
     (tmp_path / "a_lines.png").write_bytes(b"earlier output")  # skipped by folder expansion
     jobs, problems = plan_outputs([tmp_path])
     assert problems == []
@@ -39,15 +34,15 @@ def test_default_output_is_name_lines_png_beside_the_input(tmp_path: Path) -> No
 
 
 def test_one_file_and_an_image_out_path_writes_exactly_there(tmp_path: Path) -> None:
-    src = _png(tmp_path / "a.webp")
+    src = write_png(tmp_path / "a.webp")
     jobs, _ = plan_outputs([src], tmp_path / "res" / "lines.png")
     assert jobs == [Job(src, tmp_path / "res" / "lines.png")]
 
 
 def test_out_folder_mirrors_input_subfolders(tmp_path: Path) -> None:
-    _png(tmp_path / "in" / "a.png")
-    _png(tmp_path / "in" / "x" / "y" / "b.tif")
-    single = _png(tmp_path / "c.jpg")
+    write_png(tmp_path / "in" / "a.png")
+    write_png(tmp_path / "in" / "x" / "y" / "b.tif")
+    single = write_png(tmp_path / "c.jpg")
     jobs, problems = plan_outputs([tmp_path / "in", single], tmp_path / "out")
     assert problems == []
     assert _rel(jobs, tmp_path) == [
@@ -59,8 +54,8 @@ def test_out_folder_mirrors_input_subfolders(tmp_path: Path) -> None:
 
 def test_globs_mirror_below_their_fixed_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    _png(tmp_path / "art" / "p1.png")
-    _png(tmp_path / "art" / "deep" / "p2.png")
+    write_png(tmp_path / "art" / "p1.png")
+    write_png(tmp_path / "art" / "deep" / "p2.png")
     (tmp_path / "art" / "notes.txt").write_text("x")
     jobs, problems = plan_outputs(["art/**/*.png"], "out")
     assert problems == []
@@ -71,15 +66,15 @@ def test_globs_mirror_below_their_fixed_part(tmp_path: Path, monkeypatch: pytest
 
 
 def test_files_inside_out_are_not_inputs_and_duplicates_are_dropped(tmp_path: Path) -> None:
-    a = _png(tmp_path / "a.png")
-    _png(tmp_path / "out" / "a.png")  # an output of an earlier run
+    a = write_png(tmp_path / "a.png")
+    write_png(tmp_path / "out" / "a.png")  # an output of an earlier run
     jobs, problems = plan_outputs([tmp_path, a], tmp_path / "out")
     assert problems == []
     assert _rel(jobs, tmp_path) == [("a.png", "out/a.png")]
 
 
 def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
-    a = _png(tmp_path / "a.png")
+    a = write_png(tmp_path / "a.png")
     jobs, problems = plan_outputs([a], a)
     assert jobs == []
     assert problems == [(str(a), f"output {a} would overwrite an input file; choose another -o")]
@@ -88,7 +83,7 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
 
 
 def test_two_inputs_for_one_output_fail_the_second(tmp_path: Path) -> None:
-    a, b = _png(tmp_path / "a.png"), _png(tmp_path / "a.jpg")
+    a, b = write_png(tmp_path / "a.png"), write_png(tmp_path / "a.jpg")
     jobs, problems = plan_outputs([a, b], tmp_path / "out")
     assert [j.source for j in jobs] == [a]
     assert problems == [(str(b), f"output {tmp_path / 'out' / 'a.png'} is already the output of {a}")]
@@ -106,8 +101,8 @@ def test_inputs_that_yield_nothing_are_reported(tmp_path: Path) -> None:
 
 
 def test_out_file_with_several_inputs_is_a_usage_error(tmp_path: Path) -> None:
-    _png(tmp_path / "a.png")
-    _png(tmp_path / "b.png")
+    write_png(tmp_path / "a.png")
+    write_png(tmp_path / "b.png")
     with pytest.raises(ValueError, match="must be a folder when there are several input files"):
         plan_outputs([tmp_path], tmp_path / "one.png")
 
@@ -119,7 +114,7 @@ def test_out_file_with_several_inputs_is_a_usage_error(tmp_path: Path) -> None:
 def test_every_input_kind_gives_an_output_of_its_displayed_size(tmp_path: Path, workers: int) -> None:
     (tmp_path / "in").mkdir()
     expected = {}
-    for name, make in image_kinds.KINDS.items():
+    for _name, make in image_kinds.KINDS.items():
         path, rgb = make(tmp_path / "in")
         expected[path.name] = rgb.shape[:2]
     jobs, problems = plan_outputs([tmp_path / "in"], tmp_path / "out")
@@ -136,8 +131,8 @@ def test_every_input_kind_gives_an_output_of_its_displayed_size(tmp_path: Path, 
 
 def test_bad_files_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> None:
     bad = image_kinds.bad_files(tmp_path / "in")
-    good = _png(tmp_path / "in" / "ok.png")
-    big = _png(tmp_path / "in" / "zbig.png", 40, 50)
+    good = write_png(tmp_path / "in" / "ok.png")
+    big = write_png(tmp_path / "in" / "zbig.png", 40, 50)
     jobs, _ = plan_outputs([tmp_path / "in"], tmp_path / "out")
     errors: list[tuple[str, str]] = []
     summary = run_files(
@@ -157,7 +152,7 @@ def test_bad_files_fail_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> None
 
 
 def test_existing_outputs_are_skipped_unless_overwrite(tmp_path: Path) -> None:
-    src = _png(tmp_path / "a.png")
+    src = write_png(tmp_path / "a.png", 8, 10)
     target = tmp_path / "a_lines.png"
     target.write_bytes(b"keep me")
     jobs, _ = plan_outputs([src])
@@ -174,7 +169,7 @@ def test_existing_outputs_are_skipped_unless_overwrite(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_no_partial_file_and_the_old_one_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a, b = _png(tmp_path / "a.png"), _png(tmp_path / "b.png")
+    a, b = write_png(tmp_path / "a.png"), write_png(tmp_path / "b.png")
     (tmp_path / "out").mkdir()
     old = tmp_path / "out" / "a.png"
     old.write_bytes(b"previous result")
@@ -196,7 +191,7 @@ def test_a_failed_write_leaves_no_partial_file_and_the_old_one_intact(
 
 
 def test_an_extraction_error_fails_that_file_only(tmp_path: Path) -> None:
-    a, b = _png(tmp_path / "a.png", 8, 10), _png(tmp_path / "b.png", 9, 9)
+    a, b = write_png(tmp_path / "a.png", 8, 10), write_png(tmp_path / "b.png", 9, 9)
 
     class Picky(ClassicalExtractor):
         def predict_gray(self, rgb: np.ndarray, progress: Any = None) -> np.ndarray:

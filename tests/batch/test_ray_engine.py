@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from extract_helpers import drawn_image
+from images import drawn_image
 from PIL import Image
 
 from senga.cli.main import main
 
 pytestmark = pytest.mark.xdist_group("ray")
+# The tests that start a local Ray cluster are marked slow (15-60 s each on a 2-core CPU).
 
 # A tiny tile so that the "large" image is really tiled (4 x 3 tiles) inside the actor.
 TILING = ["--tile", "32", "--overlap", "8"]
@@ -74,7 +75,7 @@ def test_missing_ray_says_how_to_install_it(
     assert code == 2
     assert len(err) == 1
     assert err[0].startswith("senga: error: --engine ray needs Ray Data")
-    assert "pip install 'senga[ray]'" in err[0]
+    assert "pip install -e '.[ray]' in the senga clone" in err[0]
     assert not (tmp_path / "out").exists()
 
 
@@ -83,8 +84,8 @@ def test_missing_ray_says_how_to_install_it(
 
 @pytest.fixture(scope="module")
 def ray_address() -> Any:
-    ray = pytest.importorskip("ray", reason="Ray is optional: pip install 'senga[ray]' (CI installs it)")
-    pytest.importorskip("ray.data", reason="Ray Data is optional: pip install 'senga[ray]'")
+    ray = pytest.importorskip("ray", reason="Ray is optional: pip install -e '.[ray]' (CI installs it)")
+    pytest.importorskip("ray.data", reason="Ray Data is optional: pip install -e '.[ray]'")
     pytest.importorskip("pyarrow", reason="pyarrow comes with senga[ray]")
     os.environ.setdefault("RAY_agent_register_timeout_ms", "120000")  # a busy 2-core CI machine
     os.environ.setdefault("RAY_raylet_start_wait_time_s", "120")
@@ -110,12 +111,27 @@ def mixed_runs(ray_address: str, tmp_path_factory: pytest.TempPathFactory) -> di
     local_code = main(["extract", str(src), "-o", str(root / "local"), "-q", *TILING])
     manifest = root / "run.parquet"
     ray_code = main(
-        ["extract", str(src), "-o", str(root / "ray"), "-q", *TILING, "--engine", "ray",
-         "--actors", "2", "--batch-size", "2", "--manifest", str(manifest)]
-    )  # fmt: skip
+        [
+            "extract",
+            str(src),
+            "-o",
+            str(root / "ray"),
+            "-q",
+            *TILING,
+            "--engine",
+            "ray",
+            "--actors",
+            "2",
+            "--batch-size",
+            "2",
+            "--manifest",
+            str(manifest),
+        ]
+    )
     return {"root": root, "src": src, "local_code": local_code, "ray_code": ray_code, "manifest": manifest}
 
 
+@pytest.mark.slow
 def test_ray_writes_the_same_files_as_the_local_engine(mixed_runs: dict[str, Any]) -> None:
     root = mixed_runs["root"]
     local, ray_out = _files(root / "local"), _files(root / "ray")
@@ -124,6 +140,7 @@ def test_ray_writes_the_same_files_as_the_local_engine(mixed_runs: dict[str, Any
     assert mixed_runs["local_code"] == mixed_runs["ray_code"] == 1  # the bad file fails both
 
 
+@pytest.mark.slow
 def test_manifest_records_every_input(mixed_runs: dict[str, Any]) -> None:
     rows = _read_manifest(mixed_runs["manifest"])
     src = mixed_runs["src"]
@@ -140,6 +157,7 @@ def test_manifest_records_every_input(mixed_runs: dict[str, Any]) -> None:
         assert row["seconds"] > 0 and row["actor"] and row["actor_rss_mib"] > 10
 
 
+@pytest.mark.slow
 def test_rerun_skips_existing_outputs_and_records_them(
     mixed_runs: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -147,9 +165,20 @@ def test_rerun_skips_existing_outputs_and_records_them(
     before = _files(root / "ray")
     manifest = tmp_path / "again.parquet"
     code = main(
-        ["extract", str(mixed_runs["src"]), "-o", str(root / "ray"), *TILING, "--engine", "ray",
-         "--actors", "1", "--manifest", str(manifest)]
-    )  # fmt: skip
+        [
+            "extract",
+            str(mixed_runs["src"]),
+            "-o",
+            str(root / "ray"),
+            *TILING,
+            "--engine",
+            "ray",
+            "--actors",
+            "1",
+            "--manifest",
+            str(manifest),
+        ]
+    )
     assert code == 1
     assert _files(root / "ray") == before
     statuses = sorted(r["status"] for r in _read_manifest(manifest))
@@ -159,6 +188,7 @@ def test_rerun_skips_existing_outputs_and_records_them(
     assert "0 written, 4 skipped" in err
 
 
+@pytest.mark.slow
 def test_a_killed_driver_resumes_to_the_files_of_an_uninterrupted_run(
     ray_address: str, tmp_path: Path
 ) -> None:
@@ -168,11 +198,27 @@ def test_a_killed_driver_resumes_to_the_files_of_an_uninterrupted_run(
     assert main(["extract", str(src), "-o", str(tmp_path / "local"), "-q", *TILING]) == 0
     out = tmp_path / "ray"
     cmd = [
-        sys.executable, "-m", "senga.cli.main", "extract", str(src), "-o", str(out), "-q", *TILING,
-        "--engine", "ray", "--address", ray_address, "--actors", "1", "--batch-size", "1",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "senga.cli.main",
+        "extract",
+        str(src),
+        "-o",
+        str(out),
+        "-q",
+        *TILING,
+        "--engine",
+        "ray",
+        "--address",
+        ray_address,
+        "--actors",
+        "1",
+        "--batch-size",
+        "1",
+    ]
     driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300  # generous: a loaded 2-core machine starts Ray's actors slowly
+
     def finished_outputs() -> list[str]:  # not the hidden temporaries of writes in flight
         return sorted(p.name for p in out.glob("*.png") if not p.name.startswith("."))
 
@@ -187,7 +233,9 @@ def test_a_killed_driver_resumes_to_the_files_of_an_uninterrupted_run(
     (out / ".im09.999999.abcdefgh.tmp.png").write_bytes(b"half a png")
 
     manifest = tmp_path / "resumed.parquet"
-    code = main(["extract", str(src), "-o", str(out), "-q", *TILING, "--engine", "ray", "--manifest", str(manifest)])
+    code = main(
+        ["extract", str(src), "-o", str(out), "-q", *TILING, "--engine", "ray", "--manifest", str(manifest)]
+    )
     assert code == 0
     assert _files(out) == _files(tmp_path / "local")  # no temporaries, no missing or different file
     rows = _read_manifest(manifest)
@@ -196,15 +244,29 @@ def test_a_killed_driver_resumes_to_the_files_of_an_uninterrupted_run(
     assert all(r["status"] in ("done", "skipped") for r in rows)
 
 
+@pytest.mark.slow
 def test_url_inputs_are_fetched_by_the_actors(mixed_runs: dict[str, Any], tmp_path: Path) -> None:
     pytest.importorskip("fsspec", reason="URL inputs need fsspec (senga[ray])")
     src = mixed_runs["src"]
     out, manifest = tmp_path / "out", tmp_path / "urls.parquet"
     missing = f"file://{src}/gone.png"
     code = main(
-        ["extract", f"file://{src}/", missing, "-o", str(out), "-q", *TILING, "--engine", "ray",
-         "--actors", "1", "--manifest", str(manifest)]
-    )  # fmt: skip
+        [
+            "extract",
+            f"file://{src}/",
+            missing,
+            "-o",
+            str(out),
+            "-q",
+            *TILING,
+            "--engine",
+            "ray",
+            "--actors",
+            "1",
+            "--manifest",
+            str(manifest),
+        ]
+    )
     assert code == 1
     assert _files(out) == _files(mixed_runs["root"] / "local")
     rows = {r["input"]: r for r in _read_manifest(manifest)}
@@ -213,3 +275,46 @@ def test_url_inputs_are_fetched_by_the_actors(mixed_runs: dict[str, Any], tmp_pa
     assert rows[missing]["error"].startswith("cannot read (FileNotFoundError")
     assert rows[f"file://{src}/large.png"]["width"] == 120
 
+
+@pytest.mark.slow
+def test_the_summary_counts_the_actors_that_did_the_work(
+    ray_address: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A pool of 2 actors, 2 images in one Ray batch: one actor does both, and the summary says so.
+
+    Also ``-q``: the native lines Ray's core worker prints on creating the actors (``core_worker.cc``)
+    and its Python warnings stay off stderr; senga's own summary of a failure still prints.
+    """
+    src = tmp_path / "in"
+    for name in ("a.png", "b.png"):
+        _save(src / name, drawn_image(16))
+    manifest = tmp_path / "m.parquet"
+    argv = [
+        "extract",
+        str(src),
+        "-o",
+        str(tmp_path / "out"),
+        *TILING,
+        "--engine",
+        "ray",
+        "--actors",
+        "2",
+        "--batch-size",
+        "2",
+        "--manifest",
+        str(manifest),
+    ]
+    assert main(argv) == 0
+    err = capfd.readouterr().err
+    actors = {row["actor"] for row in _read_manifest(manifest) if row["actor"]}
+    assert len(actors) == 1  # one block of two images: the second actor got none
+    assert "images/s, 1 actor); manifest" in err.strip().splitlines()[-1]
+
+    (src / "c.png").write_bytes(b"junk")
+    assert main([*argv, "-q"]) == 1
+    err = capfd.readouterr().err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        f"senga: {src / 'c.png'}: {BAD_MESSAGE}",
+        "senga: 0 written, 2 skipped (output exists; --overwrite to replace), 1 failed in "
+        + err.split(" failed in ", 1)[1].splitlines()[0],
+    ]

@@ -4,16 +4,16 @@ The fast bench tests exercise the bench's own logic (planning, resuming,
 scoring, writing) without training anything: ``train`` writes a JSON "model"
 whose prediction is ``clip(gain * darkness, 0, 1)`` of the input; the bench
 scores it with the real :func:`senga.evaluate.evaluate`, checked against
-``reference_scores``, a direct transcription of PAPER.md eqs. 4-6 plus RMSE. The real
+``reference_scores``, a direct transcription of docs/paper.md, eqs. 4-6 plus RMSE. The real
 modules are exercised by ``test_end_to_end.py``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ GAINS = {"ours": 1.0, "wo-attn": 1.5, "dice": 3.0, "pix2pix": 0.7, "exp5": 2.0}
 
 
 def reference_scores(pred: np.ndarray, gt: np.ndarray, eps: float = 1e-8) -> dict[str, float]:
-    """PAPER.md eqs. 4-6 and RMSE, written out directly (both empty -> 1, one empty -> 0)."""
+    """docs/paper.md, eqs. 4-6 and RMSE, written out directly (both empty -> 1, one empty -> 0)."""
     pred = pred.astype(np.float64)
     gt = gt.astype(np.float64)
     shared = (np.minimum(pred, gt) / np.maximum(np.maximum(pred, gt), eps)).sum()
@@ -85,7 +85,11 @@ class FakePaired:
 
     def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray, str]:
         name = self.names[i]
-        return read_rgb(self.root / "color" / f"{name}.png"), read_ink(self.root / "line" / f"{name}.png"), name
+        return (
+            read_rgb(self.root / "color" / f"{name}.png"),
+            read_ink(self.root / "line" / f"{name}.png"),
+            name,
+        )
 
 
 def darkness(rgb: np.ndarray) -> np.ndarray:
@@ -102,22 +106,52 @@ class FakeTrainer:
     def get_preset(self, name: str, **overrides: Any) -> SimpleNamespace:
         if name not in PRESETS:
             raise ValueError(f"preset: unknown preset {name!r} (valid: {', '.join(PRESETS)})")
-        bad = [k for k in overrides if k not in ("data", "steps", "seed", "batch", "crop", "device", "val",
-                                                 "indicator", "cancellation", "lr")]
+        bad = [
+            k
+            for k in overrides
+            if k
+            not in (
+                "data",
+                "steps",
+                "seed",
+                "batch",
+                "crop",
+                "device",
+                "val",
+                "indicator",
+                "cancellation",
+                "lr",
+            )
+        ]
         if bad:
             raise ValueError(f"{bad[0]}: unknown field")
         return SimpleNamespace(preset=name, **overrides)
 
     def train(self, config: SimpleNamespace, run_dir: Path, resume: bool = False, progress: bool = True):
-        self.calls.append({"preset": config.preset, "run_dir": Path(run_dir), "resume": resume,
-                           "steps": config.steps, "seed": config.seed, "data": list(config.data),
-                           "indicator": getattr(config, "indicator", None),
-                           "cancellation": getattr(config, "cancellation", None)})
+        self.calls.append(
+            {
+                "preset": config.preset,
+                "run_dir": Path(run_dir),
+                "resume": resume,
+                "steps": config.steps,
+                "seed": config.seed,
+                "data": list(config.data),
+                "indicator": getattr(config, "indicator", None),
+                "cancellation": getattr(config, "cancellation", None),
+            }
+        )
         last = Path(run_dir) / "last"
         last.mkdir(parents=True, exist_ok=True)
         (last / "config.json").write_text(json.dumps({"gain": GAINS[config.preset], "steps": config.steps}))
-        return SimpleNamespace(run_dir=Path(run_dir), best_dir=None, last_dir=last, steps=config.steps,
-                               seconds=12.5, best_f1=None, history=[])
+        return SimpleNamespace(
+            run_dir=Path(run_dir),
+            best_dir=None,
+            last_dir=last,
+            steps=config.steps,
+            seconds=12.5,
+            best_f1=None,
+            history=[],
+        )
 
     def load_model(self, path: Path) -> Callable[[np.ndarray], np.ndarray]:
         """The fake "model": a predictor ``rgb -> clip(gain * darkness(rgb))`` for :func:`senga.evaluate.evaluate`."""
@@ -126,7 +160,7 @@ class FakeTrainer:
 
 
 @pytest.fixture(name="reference_scores")
-def reference_scores_fixture():  # noqa: ANN201
+def reference_scores_fixture():
     """The direct transcription of eqs. 4-6 + RMSE (to check the bench's numbers against)."""
     return reference_scores
 
@@ -149,13 +183,15 @@ def backend(trainer: FakeTrainer) -> Backend:
         get_preset=trainer.get_preset,
         train=trainer.train,
         load_model=trainer.load_model,
-        classical={"morph": lambda rgb: np.clip(0.5 * darkness(rgb), 0, 1),
-                   "xdog": lambda rgb: (darkness(rgb) > 0.5).astype(np.float32),
-                   "blurdiff": lambda rgb: darkness(rgb) ** 2},
+        classical={
+            "morph": lambda rgb: np.clip(0.5 * darkness(rgb), 0, 1),
+            "xdog": lambda rgb: (darkness(rgb) > 0.5).astype(np.float32),
+            "blurdiff": lambda rgb: darkness(rgb) ** 2,
+        },
         load_pairs=FakePaired,
         write_dataset=write_dataset,
     )
-    b.datasets = made  # type: ignore[attr-defined]
+    b.datasets = made  # type: ignore[attr-defined]  # our own attribute for the tests
     return b
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from senga.bench.claims import check_claims
 
-# PAPER.md Table 1: every claim holds there.
+# docs/paper.md Table 1: every claim holds there.
 PAPER = {
     "exp5": dict(RMSE=0.111, P=0.507, R=0.659, F1=0.560),
     "pix2pix": dict(RMSE=0.113, P=0.472, R=0.634, F1=0.535),

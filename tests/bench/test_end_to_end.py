@@ -37,6 +37,7 @@ def _missing() -> list[str]:
     return missing
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(_missing()), reason=f"senga parts not written yet: {', '.join(_missing())}")
 def test_tiny_real_bench(tmp_path: Path) -> None:
     cfg = BenchConfig(

@@ -12,11 +12,17 @@ from senga.bench.result import BenchResult, Evaluation, MethodResult, TestSetInf
 from senga.metrics import SCORE_KEYS
 
 
-def _method(name: str, label: str, kind: str, rmse: float, p: float, r: float, f1: float,
-            seconds: float | None) -> MethodResult:
+def _method(
+    name: str, label: str, kind: str, rmse: float, p: float, r: float, f1: float, seconds: float | None
+) -> MethodResult:
     mean = {"RMSE": rmse, "P": p, "R": r, "F1": f1}
-    return MethodResult(name=name, label=label, kind=kind, train_seconds=seconds,
-                        evaluations={"dev": Evaluation(mean=mean, images=[{"name": "a", **mean}])})
+    return MethodResult(
+        name=name,
+        label=label,
+        kind=kind,
+        train_seconds=seconds,
+        evaluations={"dev": Evaluation(mean=mean, images=[{"name": "a", **mean}])},
+    )
 
 
 def _result() -> BenchResult:
@@ -58,7 +64,10 @@ def test_markdown_has_header_table_claims_and_figure() -> None:
     assert "- command: `senga bench --test dev`" in md
     assert "## Test set `dev` (1 images, `/d`)" in md
     assert "- Ours > W/o attn > Dice on P: **yes** (0.618 / 0.561 / 0.392)" in md
-    assert "- Dice has the highest recall among learned methods: **yes** (Dice 0.713, best other W/o attn 0.681)" in md
+    assert (
+        "- Dice has the highest recall among learned methods: **yes** (Dice 0.713, best other W/o attn 0.681)"
+        in md
+    )
     assert "![comparison grid](comparison.png)" in md and "Rows: dev/a." in md
     assert "| Ours | 0.107 | 0.618 | 0.673 | 0.638 |" in md  # the paper's own table, for reference
     assert "![" not in results_markdown(_result(), figure=None)
@@ -73,10 +82,10 @@ def test_results_round_trip_through_json(tmp_path: Path) -> None:
 
 
 def test_load_result_errors_name_the_file(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="results.json: no such file"):
+    with pytest.raises(ValueError, match=r"results\.json: no such file"):
         load_result(tmp_path)
     (tmp_path / "results.json").write_text("{")
-    with pytest.raises(ValueError, match="results.json: not valid JSON"):
+    with pytest.raises(ValueError, match=r"results\.json: not valid JSON"):
         load_result(tmp_path)
     (tmp_path / "results.json").write_text("{}")
     with pytest.raises(ValueError, match="not a senga bench results file"):

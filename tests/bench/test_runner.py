@@ -13,16 +13,29 @@ from senga.bench import BenchConfig, figure_size, run_bench
 from senga.io import read_ink
 
 
-def _cfg(tmp_path: Path, test_dir: Path, **kw) -> BenchConfig:  # noqa: ANN003
-    base = dict(train=["synth"], tests=[f"dev={test_dir}", "synth"], out=tmp_path / "out",
-                presets=["ours", "dice"], steps=2, crop=32, batch=2, classical=["morph"],
-                synth_test_n=2, synth_test_size=64, figure_rows=2, figure_cell=64, progress=False)
+def _cfg(tmp_path: Path, test_dir: Path, **kw) -> BenchConfig:
+    base = dict(
+        train=["synth"],
+        tests=[f"dev={test_dir}", "synth"],
+        out=tmp_path / "out",
+        presets=["ours", "dice"],
+        steps=2,
+        crop=32,
+        batch=2,
+        classical=["morph"],
+        synth_test_n=2,
+        synth_test_size=64,
+        figure_rows=2,
+        figure_cell=64,
+        progress=False,
+    )
     base.update(kw)
     return BenchConfig(**base)
 
 
-def test_bench_writes_table_json_and_figure(tmp_path: Path, test_dir: Path, backend, trainer,
-                                           reference_scores) -> None:
+def test_bench_writes_table_json_and_figure(
+    tmp_path: Path, test_dir: Path, backend, trainer, reference_scores
+) -> None:
     result = run_bench(_cfg(tmp_path, test_dir), backend=backend)
     out = tmp_path / "out"
 
@@ -63,11 +76,18 @@ def test_bench_writes_table_json_and_figure(tmp_path: Path, test_dir: Path, back
 
 
 def test_ablations_add_rows_trained_from_ours(tmp_path: Path, test_dir: Path, backend, trainer) -> None:
-    cfg = _cfg(tmp_path, test_dir, presets=["dice"], ablations=["cancellation", "indicators"], tests=[str(test_dir)])
+    cfg = _cfg(
+        tmp_path, test_dir, presets=["dice"], ablations=["cancellation", "indicators"], tests=[str(test_dir)]
+    )
     result = run_bench(cfg, backend=backend)
     assert [m.name for m in result.methods] == [
-        "dice", "ours", "ours[cancellation=off]", "ours[linear:0.05,0.95]", "ours[power:100]",
-        "ours[power:200]", "morph",
+        "dice",
+        "ours",
+        "ours[cancellation=off]",
+        "ours[linear:0.05,0.95]",
+        "ours[power:100]",
+        "ours[power:200]",
+        "morph",
     ]
     calls = {c["run_dir"].name: c for c in trainer.calls}
     assert calls["ours-cancellation-off"]["cancellation"] is False
@@ -79,8 +99,9 @@ def test_ablations_add_rows_trained_from_ours(tmp_path: Path, test_dir: Path, ba
         assert img.size == figure_size(n_rows=2, n_methods=3, cell=64)
 
 
-def test_resume_reuses_finished_runs_and_continues_unfinished(tmp_path: Path, test_dir: Path, backend,
-                                                              trainer) -> None:
+def test_resume_reuses_finished_runs_and_continues_unfinished(
+    tmp_path: Path, test_dir: Path, backend, trainer
+) -> None:
     cfg = _cfg(tmp_path, test_dir, tests=[str(test_dir)])
     first = run_bench(cfg, backend=backend)
     assert len(trainer.calls) == 2
@@ -100,7 +121,10 @@ def test_resume_reuses_finished_runs_and_continues_unfinished(tmp_path: Path, te
 
     # A longer budget continues both runs from their checkpoints.
     run_bench(_cfg(tmp_path, test_dir, tests=[str(test_dir)], resume=True, steps=4), backend=backend)
-    assert [(c["preset"], c["resume"], c["steps"]) for c in trainer.calls[3:]] == [("ours", True, 4), ("dice", True, 4)]
+    assert [(c["preset"], c["resume"], c["steps"]) for c in trainer.calls[3:]] == [
+        ("ours", True, 4),
+        ("dice", True, 4),
+    ]
 
 
 def test_resume_refuses_a_different_setup(tmp_path: Path, test_dir: Path, backend) -> None:
@@ -111,8 +135,9 @@ def test_resume_refuses_a_different_setup(tmp_path: Path, test_dir: Path, backen
         run_bench(_cfg(tmp_path, test_dir, tests=[str(test_dir)], resume=True, steps=1), backend=backend)
 
 
-def test_a_run_killed_before_its_first_checkpoint_starts_over(tmp_path: Path, test_dir: Path, backend,
-                                                              trainer) -> None:
+def test_a_run_killed_before_its_first_checkpoint_starts_over(
+    tmp_path: Path, test_dir: Path, backend, trainer
+) -> None:
     stale = tmp_path / "out" / "runs" / "ours"
     stale.mkdir(parents=True)
     (stale / "config.json").write_text("{}")
@@ -125,7 +150,9 @@ def test_bad_inputs_fail_before_any_training(tmp_path: Path, test_dir: Path, bac
         run_bench(_cfg(tmp_path, test_dir, presets=["ours", "unet"]), backend=backend)
     with pytest.raises(ValueError, match=r"--test missing: .*missing: no such folder"):
         run_bench(_cfg(tmp_path, test_dir, tests=[f"missing={tmp_path / 'missing'}"]), backend=backend)
-    with pytest.raises(ValueError, match=r"--classical: unknown method 'canny' \(valid: morph, xdog, blurdiff\)"):
+    with pytest.raises(
+        ValueError, match=r"--classical: unknown method 'canny' \(valid: morph, xdog, blurdiff\)"
+    ):
         run_bench(_cfg(tmp_path, test_dir, classical=["canny"]), backend=backend)
     with pytest.raises(ValueError, match="--steps must be >= 1"):
         run_bench(_cfg(tmp_path, test_dir, steps=0), backend=backend)
@@ -136,8 +163,12 @@ def test_bad_inputs_fail_before_any_training(tmp_path: Path, test_dir: Path, bac
     assert trainer.calls == []
 
 
-def test_classical_only_bench_needs_no_training_data(tmp_path: Path, test_dir: Path, backend, trainer) -> None:
-    result = run_bench(_cfg(tmp_path, test_dir, presets=[], train=[], tests=[str(test_dir)],
-                            classical=["morph", "xdog"]), backend=backend)
+def test_classical_only_bench_needs_no_training_data(
+    tmp_path: Path, test_dir: Path, backend, trainer
+) -> None:
+    result = run_bench(
+        _cfg(tmp_path, test_dir, presets=[], train=[], tests=[str(test_dir)], classical=["morph", "xdog"]),
+        backend=backend,
+    )
     assert [m.name for m in result.methods] == ["morph", "xdog"] and trainer.calls == []
     assert result.budget["train_seconds_total"] is None

@@ -46,7 +46,7 @@ def test_synthetic_set_is_made_once_with_the_documented_seed(tmp_path: Path, bac
     assert sorted(p.name for p in (folder / "color").iterdir()) == ["0000.png", "0001.png"]
     synthetic_test_set(tmp_path / "st", n=2, size=32, backend=backend)  # reused, not regenerated
     assert len(backend.datasets) == 1
-    with pytest.raises(ValueError, match="was made with .* asked for"):
+    with pytest.raises(ValueError, match=r"was made with .* asked for"):
         synthetic_test_set(tmp_path / "st", n=3, size=32, backend=backend)
 
 
@@ -57,7 +57,7 @@ def test_synthetic_set_never_takes_over_a_foreign_folder(tmp_path: Path, backend
 
 
 def test_interrupted_generation_leaves_nothing(tmp_path: Path, backend) -> None:
-    def broken(out_dir, n, seed, size):  # noqa: ANN001
+    def broken(out_dir, n, seed, size):
         (Path(out_dir) / "color").mkdir(parents=True)
         raise KeyboardInterrupt
 

@@ -18,7 +18,13 @@ def test_presets_keep_their_order_and_paper_labels() -> None:
 
 def test_indicator_ablation_adds_the_three_non_default_candidates() -> None:
     vs = plan_variants(["ours", "dice"], ["indicators"])
-    assert [v.name for v in vs] == ["ours", "dice", "ours[linear:0.05,0.95]", "ours[power:100]", "ours[power:200]"]
+    assert [v.name for v in vs] == [
+        "ours",
+        "dice",
+        "ours[linear:0.05,0.95]",
+        "ours[power:100]",
+        "ours[power:200]",
+    ]
     assert vs[3].overrides == {"indicator": "power:100"} and vs[3].preset == "ours"
     assert vs[3].ablation == "indicators"
 

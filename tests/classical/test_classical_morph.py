@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from senga.classical.morph import MorphLines, luminance, morph_lines, morph_lines_torch
+from senga.classical.morph import luminance, morph_lines
+from senga.classical.morph_torch import MorphLines, morph_lines_torch
 
 
 def _white(h: int, w: int) -> np.ndarray:

@@ -58,7 +58,8 @@ def test_csv(folders, tmp_path, capsys):
     pred, gt = folders
     path = tmp_path / "scores.csv"
     assert main(["eval", pred, gt, "--csv", str(path)]) == 0
-    rows = list(csv.DictReader(open(path)))
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == ["a", "b"]
     assert float(rows[0]["P"]) == pytest.approx(0.5, abs=1e-6)
     assert "set" in capsys.readouterr().out  # the table is still printed

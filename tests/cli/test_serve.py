@@ -1,4 +1,4 @@
-"""``senga serve``: starts, answers, stops on Ctrl+C; warns off loopback; one-line errors."""
+"""``senga serve``: starts, answers, stops on Ctrl+C; a token off loopback; one-line errors."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'senga[serve]')")
-pytest.importorskip("uvicorn", reason="the serve extra is not installed (pip install 'senga[serve]')")
+pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install -e '.[serve]')")
+pytest.importorskip("uvicorn", reason="the serve extra is not installed (pip install -e '.[serve]')")
 
-from senga.cli.main import main  # noqa: E402
+from senga.cli.main import main
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,9 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _start(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
     with open(log, "w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "senga", "serve", *args], stderr=err, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "senga", "serve", *args], stderr=err, stdout=subprocess.DEVNULL
+        )
     deadline = time.monotonic() + 180
     while True:
         m = re.search(r"serving (http://\S+/) ", log.read_text())
@@ -41,11 +44,18 @@ def _start(args: list[str], log: Path) -> tuple[subprocess.Popen, str]:
 
 def _multipart(name: str, data: bytes) -> tuple[bytes, str]:
     boundary = "senga-test-boundary"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{name}"\r\n'
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()  # fmt: skip
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
+@pytest.mark.slow
 def test_serve_answers_and_stops_on_ctrl_c(tmp_path: Path, model_dir: Path) -> None:
     import io
 
@@ -75,14 +85,63 @@ def test_serve_answers_and_stops_on_ctrl_c(tmp_path: Path, model_dir: Path) -> N
     assert "warning" not in log
 
 
-def test_serve_on_every_network_warns(tmp_path: Path, model_dir: Path) -> None:
-    proc, url = _start(["--host", "0.0.0.0", "--port", "0", "--model", str(model_dir), "--device", "cpu"],
-                       tmp_path / "log")  # fmt: skip
-    proc.terminate()
-    proc.wait(120)
-    log = (tmp_path / "log").read_text()
-    assert "senga: warning: listening on 0.0.0.0: anyone who can reach this machine can use the server" in log
-    assert url.startswith("http://127.0.0.1:")
+def _get(url: str, headers: dict[str, str] | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=120) as r:
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+@pytest.mark.slow
+def test_serve_on_every_network_needs_a_generated_token(tmp_path: Path, model_dir: Path) -> None:
+    proc, url = _start(
+        ["--host", "0.0.0.0", "--port", "0", "--model", str(model_dir), "--device", "cpu"], tmp_path / "log"
+    )
+    try:
+        log = (tmp_path / "log").read_text()
+        assert url.startswith("http://127.0.0.1:")
+        m = re.search(
+            r"senga: listening on 0\.0\.0\.0: every request needs this run's token; open (\S+)\?token=(\S+) ",
+            log,
+        )
+        assert m and m.group(1) == url, log
+        token = m.group(2)
+        assert len(token) >= 32 and log.count(token) == 1  # printed once
+        assert _get(url + "api/health") == 401
+        assert _get(url + "api/health", {"Authorization": f"Bearer {token}"}) == 200
+    finally:
+        proc.terminate()
+        proc.wait(120)
+
+
+@pytest.mark.slow
+def test_token_from_the_environment_is_required_and_not_printed(
+    tmp_path: Path, model_dir: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SENGA_TOKEN", "env-token-123")
+    proc, url = _start(["--port", "0", "--model", str(model_dir), "--device", "cpu"], tmp_path / "log")
+    try:
+        assert _get(url + "api/health") == 401
+        assert _get(url + "api/health", {"Authorization": "Bearer env-token-123"}) == 200
+        assert "env-token-123" not in (tmp_path / "log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(120)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--allow-origin", "http://x.example/path"], "argument --allow-origin: expected an origin like"),
+        (["--token", "has space"], "argument --token: use letters, digits and ._~+/=- only"),
+    ],
+)
+def test_bad_security_flags_are_usage_errors(args: list[str], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", *args])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_busy_port_is_a_one_line_error(capsys) -> None:
@@ -91,7 +150,10 @@ def test_busy_port_is_a_one_line_error(capsys) -> None:
         taken.listen(1)
         port = taken.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 2
-    assert capsys.readouterr().err.strip() == f"senga: error: cannot listen on 127.0.0.1:{port} (Address already in use)"
+    assert (
+        capsys.readouterr().err.strip()
+        == f"senga: error: cannot listen on 127.0.0.1:{port} (Address already in use)"
+    )
 
 
 def test_missing_model_is_a_one_line_error_and_frees_the_port(tmp_path: Path, capsys) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("resvg_py", reason="the vector source needs resvg-py (pip install 'senga[vector]')")
+pytest.importorskip("resvg_py", reason="the vector source needs resvg-py (pip install -e '.[vector]')")
 
-from senga.cli.main import main  # noqa: E402
-from senga.data.paired import PairedFolder  # noqa: E402
+from senga.cli.main import main
+from senga.data.paired import PairedFolder
 
 GOOD = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="80" viewBox="0 0 100 80">'
@@ -23,7 +23,23 @@ def test_vector_cli_writes_pairs_and_reports_bad_file(tmp_path, capsys) -> None:
     (src / "broken.svg").write_text("<svg><g>", encoding="utf-8")
     out = tmp_path / "out"
     sheet = tmp_path / "sheet.png"
-    code = main(["vector", str(src), "-o", str(out), "--n", "2", "--size", "64", "--seed", "3", "-q", "--sheet", str(sheet)])
+    code = main(
+        [
+            "vector",
+            str(src),
+            "-o",
+            str(out),
+            "--n",
+            "2",
+            "--size",
+            "64",
+            "--seed",
+            "3",
+            "-q",
+            "--sheet",
+            str(sheet),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1  # a file failed; the good one was still used
     assert f"{src / 'broken.svg'}: not an SVG file" in captured.err
@@ -34,7 +50,22 @@ def test_vector_cli_writes_pairs_and_reports_bad_file(tmp_path, capsys) -> None:
 
 def test_vector_cli_ok_and_usage_errors(tmp_path, capsys) -> None:
     (tmp_path / "good.svg").write_text(GOOD, encoding="utf-8")
-    assert main(["vector", str(tmp_path / "good.svg"), "-o", str(tmp_path / "o"), "--n", "1", "--size", "48", "-q"]) == 0
+    assert (
+        main(
+            [
+                "vector",
+                str(tmp_path / "good.svg"),
+                "-o",
+                str(tmp_path / "o"),
+                "--n",
+                "1",
+                "--size",
+                "48",
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert main(["vector", str(tmp_path / "nothing"), "-o", str(tmp_path / "o2"), "-q"]) == 2
     assert "nothing: no such file or folder" in capsys.readouterr().err
     with pytest.raises(SystemExit):

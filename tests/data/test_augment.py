@@ -113,7 +113,9 @@ def test_resizing_keeps_line_darkness_mass(scale: float) -> None:
     ink = np.zeros((200, 200), np.float32)
     ink[:, 100] = 0.5
     rgb = np.full((200, 200, 3), 255, np.uint8)
-    _, out = augment_pair(rgb, ink, np.random.default_rng(1), crop=128, scale=(scale, scale), rotate=False, flip=False)
+    _, out = augment_pair(
+        rgb, ink, np.random.default_rng(1), crop=128, scale=(scale, scale), rotate=False, flip=False
+    )
     row_sums = out.sum(axis=1)
     assert np.allclose(row_sums, 0.5 * scale, rtol=0.01 if scale < 1 else 0.06)
     assert out.max() <= 0.5 + 1e-6  # never darker than the source line
@@ -130,7 +132,7 @@ def test_bad_shapes_are_refused() -> None:
 
 
 def test_torch_twin_matches_numpy_exactly_without_scaling_and_closely_with() -> None:
-    rgb, ink = _self_pair(150, 170)
+    _rgb, ink = _self_pair(150, 170)
     for seed in range(20):
         for scale in ((1.0, 1.0), (0.75, 1.25)):
             p = sample_params(np.random.default_rng(seed), 150, 170, 64, scale)

@@ -57,7 +57,9 @@ def test_every_kind_of_problem_is_reported_in_one_error(tmp_path: Path) -> None:
     assert any(p.startswith("line/lonely_line.png: no color partner") for p in err.problems)
     assert any(p.startswith("color/garbage.png: not an image file") for p in err.problems)
     assert any(p.startswith("mismatch: size mismatch") and "8x6" in p and "5x5" in p for p in err.problems)
-    assert any(p.startswith("color/dup: duplicate name") and "dup.jpg" in p and "dup.png" in p for p in err.problems)
+    assert any(
+        p.startswith("color/dup: duplicate name") and "dup.jpg" in p and "dup.png" in p for p in err.problems
+    )
     assert any(p.startswith("line/notes.txt: not an image file extension") for p in err.problems)
     assert "good" not in text
     with pytest.raises(DatasetError):

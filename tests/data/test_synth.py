@@ -133,7 +133,7 @@ def test_degradations_change_only_the_color_image() -> None:
 def test_config_round_trips_through_a_dict_and_rejects_unknown_fields() -> None:
     cfg = replace(SynthConfig(), jpeg_prob=0.0, thick_style_prob=1.0)
     assert SynthConfig.from_dict(cfg.to_dict()) == cfg
-    with pytest.raises(ValueError, match="unknown field.*bogus"):
+    with pytest.raises(ValueError, match=r"unknown field.*bogus"):
         SynthConfig.from_dict({"bogus": 1})
 
 

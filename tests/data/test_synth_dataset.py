@@ -59,7 +59,9 @@ def test_contact_sheet_geometry_and_content() -> None:
 
 def test_cli_writes_layout_meta_and_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out, sheet = tmp_path / "s", tmp_path / "sheet.png"
-    code = main(["synth", str(out), "--n", "2", "--seed", "3", "--size", "80x64", "--sheet", str(sheet), "-q"])
+    code = main(
+        ["synth", str(out), "--n", "2", "--seed", "3", "--size", "80x64", "--sheet", str(sheet), "-q"]
+    )
     assert code == 0
     assert "wrote 2 pairs" in capsys.readouterr().out
     assert Image.open(out / "color" / "synth_000001.png").size == (80, 64)

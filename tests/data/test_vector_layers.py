@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-pytest.importorskip("resvg_py", reason="the vector source needs resvg-py (pip install 'senga[vector]')")
+pytest.importorskip("resvg_py", reason="the vector source needs resvg-py (pip install -e '.[vector]')")
 
-from senga.data.vector.layers import line_layers  # noqa: E402
-from senga.data.vector.svg import SvgError, parse_svg  # noqa: E402
+from senga.data.vector.layers import line_layers
+from senga.data.vector.svg import SvgError, parse_svg
 
 TOL = 2.5 / 255  # resvg composites in 8 bits
 
@@ -17,7 +17,7 @@ def svg(body: str, size: int = 64) -> str:
     return f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">{body}</svg>'
 
 
-def layers_of(text: str, tmp_path, size: int = 64, name: str = "d.svg"):  # type: ignore[no-untyped-def]
+def layers_of(text: str, tmp_path, size: int = 64, name: str = "d.svg"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return line_layers(parse_svg(path), size, fit=False)
@@ -25,7 +25,9 @@ def layers_of(text: str, tmp_path, size: int = 64, name: str = "d.svg"):  # type
 
 def test_alpha_exact_on_known_drawing(tmp_path) -> None:
     # A black 32x32 square under a red 24x24 one: the visible line is a 4-px ring.
-    doc = svg('<rect x="16" y="16" width="32" height="32" fill="#000"/><rect x="20" y="20" width="24" height="24" fill="#e03020"/>')
+    doc = svg(
+        '<rect x="16" y="16" width="32" height="32" fill="#000"/><rect x="20" y="20" width="24" height="24" fill="#e03020"/>'
+    )
     lay = layers_of(doc, tmp_path)
     expected = np.zeros((64, 64), np.float32)
     expected[16:48, 16:48] = 1.0
@@ -47,11 +49,15 @@ def test_alpha_keeps_antialiasing(tmp_path) -> None:
 
 def test_hidden_outline_does_not_leak(tmp_path) -> None:
     # A dark circle entirely under a colored square: no line at all.
-    hidden = svg('<circle cx="32" cy="32" r="12" fill="#111"/><rect x="8" y="8" width="48" height="48" fill="#5080f0"/>')
+    hidden = svg(
+        '<circle cx="32" cy="32" r="12" fill="#111"/><rect x="8" y="8" width="48" height="48" fill="#5080f0"/>'
+    )
     lay = layers_of(hidden, tmp_path, name="hidden.svg")
     assert lay.alpha.max() == 0.0
     # Half hidden: only the uncovered half (x < 32) is line.
-    half = svg('<rect x="16" y="16" width="32" height="32" fill="#000"/><rect x="32" y="0" width="32" height="64" fill="#50f080"/>')
+    half = svg(
+        '<rect x="16" y="16" width="32" height="32" fill="#000"/><rect x="32" y="0" width="32" height="64" fill="#50f080"/>'
+    )
     lay = layers_of(half, tmp_path, name="half.svg")
     assert lay.alpha[:, 32:].max() == 0.0
     assert np.allclose(lay.alpha[16:48, 16:32], 1.0, atol=TOL)

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-pytest.importorskip("resvg_py", reason="the vector source needs resvg-py (pip install 'senga[vector]')")
+pytest.importorskip("resvg_py", reason="the vector source needs resvg-py (pip install -e '.[vector]')")
 
-from senga.data.paired import PairedFolder  # noqa: E402
-from senga.data.vector import (  # noqa: E402
+from senga.data.paired import PairedFolder
+from senga.data.vector import (
     AnimeStyle,
     ScreenConfig,
     composite,
@@ -20,7 +20,7 @@ from senga.data.vector import (  # noqa: E402
     screen,
     write_vector_pairs,
 )
-from senga.io import read_ink, read_rgb  # noqa: E402
+from senga.io import read_ink, read_rgb
 
 HEAD = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100">'
 #: Outlined color shapes (what the source is for).
@@ -32,11 +32,13 @@ GOOD = (
 )
 SILHOUETTE = HEAD + '<circle cx="50" cy="50" r="40" fill="#000"/></svg>'
 NO_LINES = HEAD + '<circle cx="50" cy="50" r="40" fill="#40a0f0"/></svg>'
-PAINTERLY = HEAD + '<circle cx="50" cy="50" r="40" fill="#40a0f0"/><circle cx="50" cy="50" r="3" fill="#000"/></svg>'
+PAINTERLY = (
+    HEAD + '<circle cx="50" cy="50" r="40" fill="#40a0f0"/><circle cx="50" cy="50" r="3" fill="#000"/></svg>'
+)
 COLORING_PAGE = HEAD + '<circle cx="50" cy="50" r="40" fill="#fff" stroke="#000" stroke-width="1.5"/></svg>'
 
 
-def write(tmp_path, name: str, text: str):  # type: ignore[no-untyped-def]
+def write(tmp_path, name: str, text: str):
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -85,7 +87,9 @@ def test_composite_keeps_lines_exact_and_paints_fills(tmp_path) -> None:
 
 def test_colored_trace_recolors_lines(tmp_path) -> None:
     layers = line_layers(parse_svg(write(tmp_path, "d.svg", GOOD)), 128)
-    traced = composite(layers, np.random.default_rng(1), AnimeStyle(trace_p=1.0, trace_region_p=1.0, ink_black_p=0.0))
+    traced = composite(
+        layers, np.random.default_rng(1), AnimeStyle(trace_p=1.0, trace_region_p=1.0, ink_black_p=0.0)
+    )
     plain = composite(layers, np.random.default_rng(1), AnimeStyle(trace_p=0.0, ink_black_p=0.0))
     on_line = layers.alpha > 0.99
     # Traced lines take the (darkened) color of the fill they border: not gray.
@@ -107,9 +111,13 @@ def test_writer_deterministic_by_seed_and_loadable(tmp_path) -> None:
     assert [r for _, r in a.rejected] == ["mostly dark shapes (silhouette or black-and-white art)"]
     for name, _ in a.written:
         for side in ("color", "line"):
-            assert (tmp_path / "a" / side / f"{name}.png").read_bytes() == (tmp_path / "b" / side / f"{name}.png").read_bytes()
+            assert (tmp_path / "a" / side / f"{name}.png").read_bytes() == (
+                tmp_path / "b" / side / f"{name}.png"
+            ).read_bytes()
     same = [
-        np.array_equal(read_rgb(tmp_path / "a" / "color" / f"{x}.png"), read_rgb(tmp_path / "c" / "color" / f"{y}.png"))
+        np.array_equal(
+            read_rgb(tmp_path / "a" / "color" / f"{x}.png"), read_rgb(tmp_path / "c" / "color" / f"{y}.png")
+        )
         for (x, _), (y, _) in zip(a.written, c.written)
     ]
     assert not all(same)
@@ -133,12 +141,14 @@ def test_writer_same_output_with_workers(tmp_path) -> None:
     two = write_vector_pairs([src], tmp_path / "two", n=3, seed=1, size=64, workers=2)
     assert one.written == two.written
     for name, _ in one.written:
-        assert (tmp_path / "one" / "color" / f"{name}.png").read_bytes() == (tmp_path / "two" / "color" / f"{name}.png").read_bytes()
+        assert (tmp_path / "one" / "color" / f"{name}.png").read_bytes() == (
+            tmp_path / "two" / "color" / f"{name}.png"
+        ).read_bytes()
 
 
 def test_writer_errors(tmp_path) -> None:
     with pytest.raises(ValueError, match="missing: no such file or folder"):
         write_vector_pairs([tmp_path / "missing"], tmp_path / "o", n=1)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ValueError, match="no .svg files"):
+    with pytest.raises(ValueError, match=r"no \.svg files"):
         write_vector_pairs([tmp_path / "empty"], tmp_path / "o", n=1)

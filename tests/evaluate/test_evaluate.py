@@ -20,7 +20,9 @@ def _pairs(n: int = 3, size: int = 40) -> list[tuple[np.ndarray, np.ndarray, str
     out = []
     for i in range(n):
         ink = np.where(rng.random((size, size + 4)) > 0.8, rng.random((size, size + 4)), 0).astype(np.float32)
-        rgb = np.clip(np.rint(255 * (1 - ink[..., None]) * np.array([1.0, 0.9, 0.8])), 0, 255).astype(np.uint8)
+        rgb = np.clip(np.rint(255 * (1 - ink[..., None]) * np.array([1.0, 0.9, 0.8])), 0, 255).astype(
+            np.uint8
+        )
         out.append((rgb, ink, f"p{i}"))
     return out
 

@@ -7,17 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch", reason="export needs PyTorch (pip install 'senga[torch]')")
+torch = pytest.importorskip("torch", reason="export needs PyTorch (pip install -e '.[torch]')")
 pytest.importorskip("onnx", reason="export needs the onnx package (pip install onnx)")
 
-from torch import nn  # noqa: E402
+from torch import nn  # noqa: E402 - after the importorskip above
 
-from senga.cli.main import main  # noqa: E402
-from senga.data.synth import generate_pair  # noqa: E402
-from senga.export import export_onnx, sha256_file  # noqa: E402
-from senga.extract import LineExtractor  # noqa: E402
-from senga.extract.backends import META_SOURCE_SHA256, OnnxBackend  # noqa: E402
-from senga.models import create_model, save_pretrained  # noqa: E402
+from senga.cli.main import main  # noqa: E402 - after the importorskip above
+from senga.data.synth import generate_pair  # noqa: E402 - after the importorskip above
+from senga.export import export_onnx, sha256_file  # noqa: E402 - after the importorskip above
+from senga.extract import LineExtractor  # noqa: E402 - after the importorskip above
+from senga.extract.backends import META_SOURCE_SHA256, OnnxBackend  # noqa: E402 - after the importorskip above
+from senga.models import create_model, save_pretrained  # noqa: E402 - after the importorskip above
 
 
 def lively(model: nn.Module, seed: int = 0) -> nn.Module:
@@ -48,7 +48,9 @@ def senga_onnx(senga_model: nn.Module, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (37, 50), (200, 90)])
-def test_onnx_backend_equals_torch_at_any_size(senga_model: nn.Module, senga_onnx: Path, shape: tuple[int, int]) -> None:
+def test_onnx_backend_equals_torch_at_any_size(
+    senga_model: nn.Module, senga_onnx: Path, shape: tuple[int, int]
+) -> None:
     rgb = generate_pair(2, 320)[0][100 : 100 + shape[0], 100 : 100 + shape[1]].copy()
     kw = {"tile": 64, "overlap": 32, "batch_size": 2}
     ref = LineExtractor.from_model(senga_model, device="cpu", **kw).predict_ink(rgb)
@@ -107,8 +109,25 @@ def test_cli_exports_a_folder_next_to_its_weights_and_extract_uses_it(
     outs = {}
     for backend in ("torch", "onnxruntime"):
         out = tmp_path / f"{backend}.png"
-        assert main(["extract", str(image), "-o", str(out), "--model", str(folder), "--backend", backend, "-q"]) == 0
+        assert (
+            main(["extract", str(image), "-o", str(out), "--model", str(folder), "--backend", backend, "-q"])
+            == 0
+        )
         outs[backend] = np.asarray(Image.open(out), np.int16)
     assert np.abs(outs["torch"] - outs["onnxruntime"]).max() <= 1
-    assert main(["extract", str(image), "-o", str(tmp_path / "x.png"), "--model", str(tmp_path), "--backend", "onnxruntime"]) == 2
+    assert (
+        main(
+            [
+                "extract",
+                str(image),
+                "-o",
+                str(tmp_path / "x.png"),
+                "--model",
+                str(tmp_path),
+                "--backend",
+                "onnxruntime",
+            ]
+        )
+        == 2
+    )
     assert "no model.onnx in this model folder" in capsys.readouterr().err

@@ -14,7 +14,7 @@ import pytest
 @pytest.fixture(scope="session")
 def generator() -> Any:
     """A senga-noattn generator with Kaiming-init convs and calibrated batch norms (see helper)."""
-    pytest.importorskip("torch", reason="the torch backend needs PyTorch (pip install 'senga[torch]')")
+    pytest.importorskip("torch", reason="the torch backend needs PyTorch (pip install -e '.[torch]')")
     from extract_helpers import calibrated_generator
 
     return calibrated_generator()

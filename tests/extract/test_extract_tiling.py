@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from extract_helpers import calibrated_generator, drawn_image
+from extract_helpers import calibrated_generator
+from images import drawn_image
 from torch import nn
 
 from senga.extract.tiling import (
@@ -24,12 +25,15 @@ def full_pass(model: nn.Module, rgb: np.ndarray) -> np.ndarray:
         return model(x)[0, 0].numpy()
 
 
+@pytest.mark.slow
 def test_tiled_equals_untiled_768_with_256_tiles(generator: nn.Module) -> None:
     rgb = drawn_image(768, seed=3)
     full = full_pass(generator, rgb)
     assert full.std() > 0.1  # the map has real contrast: the comparison is not vacuous
     calls: list[tuple[int, int]] = []
-    tiled = predict_ink(generator, rgb, tile=256, overlap=DEFAULT_OVERLAP, progress=lambda d, t: calls.append((d, t)))
+    tiled = predict_ink(
+        generator, rgb, tile=256, overlap=DEFAULT_OVERLAP, progress=lambda d, t: calls.append((d, t))
+    )
     assert calls[-1] == (9, 9)  # 3 x 3 tiles
     assert tiled.shape == (768, 768) and tiled.dtype == np.float32
     assert np.abs(tiled - full).max() <= 2 / 255
@@ -127,7 +131,11 @@ def test_a_model_in_train_mode_is_run_in_eval_mode() -> None:
         (np.zeros((8, 8), np.uint8), {}, r"\(H, W, 3\) uint8"),
         (np.zeros((8, 8, 3), np.float32), {}, r"\(H, W, 3\) uint8"),
         (np.zeros((8, 8, 3), np.uint8), {"tile": 16}, "tile must be >= 32"),
-        (np.zeros((8, 8, 3), np.uint8), {"tile": 64, "overlap": 129}, r"overlap must be between 0 and 2 \* tile = 128"),
+        (
+            np.zeros((8, 8, 3), np.uint8),
+            {"tile": 64, "overlap": 129},
+            r"overlap must be between 0 and 2 \* tile = 128",
+        ),
         (np.zeros((8, 8, 3), np.uint8), {"batch_size": 0}, "batch must be >= 1"),
         (np.zeros((8, 8, 3), np.uint8), {"half": True}, "half precision needs a CUDA device"),
     ],

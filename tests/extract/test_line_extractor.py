@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from extract_helpers import drawn_image
+from images import drawn_image
 from PIL import Image
 from torch import nn
 
@@ -26,7 +26,9 @@ def extractor(generator: nn.Module) -> LineExtractor:
     return LineExtractor.from_model(generator, device="cpu", tile=64, overlap=32)
 
 
-def test_numpy_rgb_gives_same_size_gray_with_the_model_output(extractor: LineExtractor, generator: nn.Module) -> None:
+def test_numpy_rgb_gives_same_size_gray_with_the_model_output(
+    extractor: LineExtractor, generator: nn.Module
+) -> None:
     rgb = drawn_image(100, seed=1)[:70]
     out = extractor(rgb)
     assert isinstance(out, Image.Image) and out.mode == "L" and out.size == (100, 70)
@@ -83,7 +85,7 @@ def test_concurrent_calls_give_the_sequential_results(extractor: LineExtractor) 
 )
 def test_bad_images_are_refused(extractor: LineExtractor, image: object, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
-        extractor(image)  # type: ignore[arg-type]
+        extractor(image)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_from_pretrained_loads_a_saved_folder(tmp_path: Path, generator: nn.Module) -> None:
@@ -95,13 +97,15 @@ def test_from_pretrained_loads_a_saved_folder(tmp_path: Path, generator: nn.Modu
     assert "tile=64" in repr(loaded)
 
 
-@pytest.mark.parametrize("path", [None, "default"])
+@pytest.mark.parametrize("path", [None, "default", "bundled", "fast"])
+@pytest.mark.parametrize("backend", ["torch", "onnxruntime"])
 def test_missing_bundled_model_is_a_clear_error(
-    path: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    path: str | None, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("senga.models.bundled_model_dir", lambda: tmp_path / "weights" / "default")
-    with pytest.raises(ValueError, match="bundled model not found"):
-        LineExtractor.from_pretrained(path)
+    monkeypatch.setattr("senga.weights.bundled_model_dir", lambda name="default": tmp_path / "weights" / name)
+    name = "fast" if path == "fast" else "default"
+    with pytest.raises(ValueError, match=rf"weights/{name}: the bundled model '{name}' is not installed"):
+        LineExtractor.from_pretrained(path, backend=backend)
 
 
 def test_missing_model_folder_names_it(tmp_path: Path) -> None:
@@ -127,7 +131,10 @@ def test_classical_extractor_has_the_same_interface() -> None:
     assert [o.size for o in ex.batch([rgb, rgb[:3]])] == [(40, 40), (40, 3)]
     with pytest.raises(ValueError, match="valid names: blurdiff, morph, xdog"):
         ClassicalExtractor("sobel")
-    with pytest.raises(ValueError, match="has no parameter 'sigma'"):
+    with pytest.raises(
+        ValueError,
+        match=r"classical method 'morph': unknown parameter 'sigma' \(valid parameters: size, gain\)",
+    ):
         ClassicalExtractor("morph", sigma=1.0)
 
 

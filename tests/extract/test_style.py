@@ -80,8 +80,8 @@ def test_adjust_ink_does_not_modify_its_input_and_clips() -> None:
 
 
 def test_styles_and_modes() -> None:
-    assert STYLES == ("black", "alpha", "controlnet")
-    assert [OutputStyle(n).mode for n in STYLES] == ["L", "RGBA", "L"]
+    assert STYLES == ("black", "alpha", "controlnet", "color")
+    assert [OutputStyle(n).mode for n in STYLES] == ["L", "RGBA", "L", "RGBA"]
     assert OutputStyle().is_identity and not OutputStyle(gamma=0.5).is_identity
     assert not OutputStyle("controlnet").is_identity
 
@@ -89,7 +89,7 @@ def test_styles_and_modes() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"name": "sepia"}, "style: unknown style 'sepia' (choose from black, alpha, controlnet)"),
+        ({"name": "sepia"}, "style: unknown style 'sepia' (choose from black, alpha, controlnet, color)"),
         ({"color": (0, 0, 256)}, "style color: expected three integers in 0..255, got (0, 0, 256)"),
         ({"color": (0, 0)}, "style color: expected three integers in 0..255, got (0, 0)"),
         ({"color": "#000000"}, "style color: expected three integers in 0..255, got '#000000'"),
@@ -112,7 +112,7 @@ def test_bad_ink_arrays_are_refused() -> None:
     with pytest.raises(ValueError, match="ink map must be float in \\[0, 1\\], got dtype uint8"):
         render_array(np.zeros((2, 2), np.uint8), OutputStyle())
     with pytest.raises(TypeError, match="expected an OutputStyle, got str"):
-        render_array(np.zeros((2, 2), np.float32), "black")  # type: ignore[arg-type]
+        render_array(np.zeros((2, 2), np.float32), "black")  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_parse_color() -> None:
@@ -135,7 +135,9 @@ def test_line_extractor_style_argument_uses_the_same_rendering() -> None:
     assert np.asarray(extractor(rgb, style="black")).tolist() == gray.tolist()
     alpha = extractor(rgb, style=OutputStyle("alpha", color=(0, 0, 255)))
     assert (alpha.mode, alpha.size) == ("RGBA", (30, 20))
-    np.testing.assert_array_equal(np.asarray(alpha), render_array(gray_to_ink(gray), OutputStyle("alpha", (0, 0, 255))))
+    np.testing.assert_array_equal(
+        np.asarray(alpha), render_array(gray_to_ink(gray), OutputStyle("alpha", (0, 0, 255)))
+    )
     cn = extractor(rgb, style="controlnet")
     np.testing.assert_array_equal(np.asarray(cn), 255 - gray)
     with pytest.raises(ValueError, match="unknown style 'pink'"):

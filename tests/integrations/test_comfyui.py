@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from comfy_helpers import drawing, to_comfy
+from comfy_helpers import to_comfy
+from images import drawn_image
 
 import senga.integrations.comfyui as comfyui_package
 from senga.extract import LineExtractor
@@ -36,13 +37,15 @@ from senga.io import gray_to_ink
 from senga.models import bundled_model_dir, create_model, save_pretrained
 
 SIZE = 64
-TILE = 32  # 2 x 2 tiles per 64 px image (with no overlap): the node's tiling settings must reach the extractor
+TILE = (
+    32  # 2 x 2 tiles per 64 px image (with no overlap): the node's tiling settings must reach the extractor
+)
 OVERLAP = 0
 
 
 @pytest.fixture(scope="module")
 def images() -> list[np.ndarray]:
-    return [drawing(SIZE, seed) for seed in (1, 2, 3)]
+    return [drawn_image(SIZE, seed) for seed in (1, 2, 3)]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +60,9 @@ def reference(images) -> list[np.ndarray]:
     return [np.asarray(extractor(rgb)) for rgb in images]
 
 
-def run(model: SengaModel, batch: torch.Tensor, style: str = "black", **options) -> tuple[torch.Tensor, torch.Tensor]:
+def run(
+    model: SengaModel, batch: torch.Tensor, style: str = "black", **options
+) -> tuple[torch.Tensor, torch.Tensor]:
     node = SengaLineArt()
     options = {"tile": TILE, "overlap": OVERLAP, "device": "model", **options}
     return getattr(node, SengaLineArt.FUNCTION)(image=batch, senga_model=model, style=style, **options)
@@ -109,7 +114,7 @@ def test_node_contract(key: str) -> None:
 
 
 def test_the_two_nodes_connect_and_name_the_contract_types() -> None:
-    assert NODE_CLASS_MAPPINGS == {"SengaLoadModel": SengaLoadModel, "SengaLineArt": SengaLineArt}
+    assert {"SengaLoadModel": SengaLoadModel, "SengaLineArt": SengaLineArt} == NODE_CLASS_MAPPINGS
     assert SengaLoadModel.RETURN_TYPES == ("SENGA_MODEL",)
     assert SengaLineArt.INPUT_TYPES()["required"]["senga_model"] == ("SENGA_MODEL",)
     assert SengaLineArt.INPUT_TYPES()["required"]["image"] == ("IMAGE",)
@@ -120,11 +125,15 @@ def test_the_two_nodes_connect_and_name_the_contract_types() -> None:
 def test_widget_defaults_run_as_comfyui_would_call_them(model) -> None:
     """Every widget at its default (what a freshly added node holds), inputs by keyword."""
     loader_inputs = {n: s[1]["default"] for n, s in SengaLoadModel.INPUT_TYPES()["required"].items()}
-    assert loader_inputs == {"model": "bundled", "device": "auto"}
+    assert loader_inputs == {"model": "default", "device": "auto"}
     spec = SengaLineArt.INPUT_TYPES()
-    kwargs = {n: s[1]["default"] for part in ("required", "optional") for n, s in spec[part].items() if len(s) == 2}
-    rgb = drawing(40, seed=9)[:, :24]  # odd size, far below one default tile
-    lines, alpha = getattr(SengaLineArt(), SengaLineArt.FUNCTION)(image=to_comfy([rgb]), senga_model=model, **kwargs)
+    kwargs = {
+        n: s[1]["default"] for part in ("required", "optional") for n, s in spec[part].items() if len(s) == 2
+    }
+    rgb = drawn_image(40, seed=9)[:, :24]  # odd size, far below one default tile
+    lines, alpha = getattr(SengaLineArt(), SengaLineArt.FUNCTION)(
+        image=to_comfy([rgb]), senga_model=model, **kwargs
+    )
     expected = np.asarray(LineExtractor.from_pretrained(device="cpu")(rgb))
     assert lines.shape == (1, 40, 24, 3) and alpha.shape == (1, 40, 24)
     assert np.array_equal(np.rint(lines[0, ..., 0].numpy() * 255).astype(np.uint8), expected)
@@ -360,7 +369,12 @@ def test_folder_loads_as_a_custom_node_under_a_foreign_name(tmp_path: Path, how:
     (loaded,) = module.NODE_CLASS_MAPPINGS["SengaLoadModel"]().load(model="bundled", device="cpu")
     assert loaded is load_model("bundled", "cpu")
     lines, _ = module.NODE_CLASS_MAPPINGS["SengaLineArt"]().extract(
-        image=to_comfy(images[:1]), senga_model=loaded, style="black", tile=TILE, device="model", overlap=OVERLAP
+        image=to_comfy(images[:1]),
+        senga_model=loaded,
+        style="black",
+        tile=TILE,
+        device="model",
+        overlap=OVERLAP,
     )
     assert torch.equal(lines[0], black[0][0])
 

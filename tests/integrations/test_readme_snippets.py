@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from comfy_helpers import drawing
+from images import drawn_image
 from PIL import Image
 
 from senga import LineExtractor
@@ -25,14 +25,16 @@ def readme_block(heading: str) -> str:
     return match.group(1)
 
 
-def test_diffusers_snippet_gives_a_white_on_black_rgb_control_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diffusers_snippet_gives_a_white_on_black_rgb_control_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code = readme_block("diffusers / ControlNet")
     assert "import diffusers" not in code and "from diffusers" not in code.replace("# ", "#")
-    rgb = drawing(64, seed=4)[:, :48]
+    rgb = drawn_image(64, seed=4)[:, :48]
     Image.fromarray(rgb).save(tmp_path / "art.png")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md (diffusers / ControlNet)", "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(code, "README.md (diffusers / ControlNet)", "exec"), namespace)
     control = namespace["control"]
     assert isinstance(control, Image.Image) and control.mode == "RGB" and control.size == (48, 64)
     out = np.asarray(control).astype(np.int16)

@@ -29,7 +29,9 @@ def test_creates_missing_parent_folders(tmp_path: Path) -> None:
     assert read_gray(target).tolist() == [[255, 255], [255, 255]]
 
 
-def test_failure_after_partial_bytes_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_after_partial_bytes_keeps_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "out.png"
     write_gray(target, np.full((3, 3), 7, np.uint8))
     before = target.read_bytes()
@@ -47,10 +49,9 @@ def test_failure_after_partial_bytes_keeps_previous_file(tmp_path: Path, monkeyp
 
 def test_failure_without_previous_file_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "new.png"
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_write_path(target) as tmp:
-            tmp.write_bytes(b"half")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_write_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
 
 
@@ -67,7 +68,9 @@ def test_output_gets_the_usual_file_mode_not_mkstemps_private_one(tmp_path):
     assert os.stat(target).st_mode & 0o777 == 0o666 & ~atomic._UMASK
 
 
-def test_file_and_folder_are_fsynced_before_the_write_returns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_and_folder_are_fsynced_before_the_write_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import stat
 
@@ -107,9 +110,8 @@ def test_a_failed_fsync_reports_the_error_and_keeps_the_previous_file(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(atomic.os, "fsync", no_space)
-    with pytest.raises(OSError) as err:
-        with atomic_write_path(target) as tmp:
-            tmp.write_text("new")
+    with pytest.raises(OSError) as err, atomic_write_path(target) as tmp:
+        tmp.write_text("new")
     assert err.value.errno == errno.ENOSPC
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
@@ -149,7 +151,9 @@ def test_stale_temporaries_of_killed_writers_are_removed_by_the_next_write(tmp_p
 
 
 @pytest.mark.parametrize("where", ["mkstemp", "body"])
-def test_errors_name_the_target_never_the_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+def test_errors_name_the_target_never_the_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     import errno
     import os
     import tempfile
@@ -157,22 +161,22 @@ def test_errors_name_the_target_never_the_temporary(tmp_path: Path, monkeypatch:
     target = tmp_path / "scores.csv"
     if where == "mkstemp":  # a read-only disk: creating the temporary fails, naming it
 
-        def read_only(prefix: str, suffix: str, dir: Any) -> Any:  # noqa: A002
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.path.join(dir, f"{prefix}abcdefgh{suffix}"))
+        def read_only(prefix: str, suffix: str, dir: Any) -> Any:
+            raise OSError(
+                errno.EROFS, os.strerror(errno.EROFS), os.path.join(dir, f"{prefix}abcdefgh{suffix}")
+            )
 
         monkeypatch.setattr(tempfile, "mkstemp", read_only)
-    with pytest.raises(OSError) as err:
-        with atomic_write_path(target) as tmp:
-            if where == "body":  # a full disk: write() fails without a file name
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            tmp.write_text("x")
+    with pytest.raises(OSError) as err, atomic_write_path(target) as tmp:
+        if where == "body":  # a full disk: write() fails without a file name
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        tmp.write_text("x")
     assert err.value.filename == str(target)
     assert err.value.errno == (errno.EROFS if where == "mkstemp" else errno.ENOSPC)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_errors_about_other_files_keep_their_name(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError) as err:
-        with atomic_write_path(tmp_path / "out.csv"):
-            open(tmp_path / "missing_input.png", "rb")
+    with pytest.raises(FileNotFoundError) as err, atomic_write_path(tmp_path / "out.csv"):
+        open(tmp_path / "missing_input.png", "rb")  # noqa: SIM115 - the open itself must fail
     assert err.value.filename == str(tmp_path / "missing_input.png")

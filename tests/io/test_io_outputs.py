@@ -12,7 +12,10 @@ from senga.io import OutputError, OutputGuard, resolve_path, spelled_like
 
 def test_resolve_through_a_missing_folder_is_what_the_file_system_will_do(tmp_path: Path) -> None:
     (tmp_path / "out" / "lines").mkdir(parents=True)
-    assert resolve_path(tmp_path / "out" / "nothere" / ".." / "lines" / "a.png") == tmp_path / "out" / "lines" / "a.png"
+    assert (
+        resolve_path(tmp_path / "out" / "nothere" / ".." / "lines" / "a.png")
+        == tmp_path / "out" / "lines" / "a.png"
+    )
 
 
 def test_an_output_outside_the_root_is_refused(tmp_path: Path) -> None:

@@ -20,7 +20,9 @@ def test_hand_computed_2x2():
     assert dice_coefficient(H, G, smooth=0.0).item() == pytest.approx(1.5 / 1.8125)
     bce = (2 * math.log(2) - math.log(0.75) - math.log1p(-1e-6)) / 4
     assert dice_loss(H, G, smooth=0.0).item() == pytest.approx(1.8125 / 1.5 + 1e-3 * bce)
-    assert dice_loss(H, G, smooth=0.0, dice_weight=3.0, bce_weight=0.0).item() == pytest.approx(3 * 1.8125 / 1.5)
+    assert dice_loss(H, G, smooth=0.0, dice_weight=3.0, bce_weight=0.0).item() == pytest.approx(
+        3 * 1.8125 / 1.5
+    )
     # default smoothing: one unit on both sides
     assert dice_coefficient(H, G).item() == pytest.approx(2.5 / 2.8125)
 
@@ -39,7 +41,9 @@ def test_bce_is_clamped_and_finite():
 @pytest.mark.parametrize("reduction", ["batch", "image", "none"])
 def test_gradcheck(smooth_pair, reduction):
     h, g = smooth_pair
-    assert torch.autograd.gradcheck(functools.partial(dice_loss, gt=g, bce_weight=0.5, reduction=reduction), (h,))
+    assert torch.autograd.gradcheck(
+        functools.partial(dice_loss, gt=g, bce_weight=0.5, reduction=reduction), (h,)
+    )
     assert torch.autograd.gradcheck(functools.partial(binary_cross_entropy, gt=g, reduction=reduction), (h,))
 
 

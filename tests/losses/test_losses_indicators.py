@@ -30,7 +30,7 @@ def test_f_linear_other_knee_is_continuous():
 
 def test_f_power_hand_values_and_finite_gradients():
     y, dy = values_and_grads(f_power, [-1.0, 0.0, 1e-10, 0.5, 1.0, 2.0])
-    assert y == pytest.approx([0.0, 0.0, 10 ** -0.1, 0.5**0.01, 1.0, 1.0])
+    assert y == pytest.approx([0.0, 0.0, 10**-0.1, 0.5**0.01, 1.0, 1.0])
     # infinite one-sided derivative at 0 is replaced by 0; x^(1/g - 1)/g elsewhere
     assert dy == pytest.approx([0.0, 0.0, 0.01 * 1e-10**-0.99, 0.01 * 0.5**-0.99, 0.0, 0.0])
     y, _ = values_and_grads(lambda x: f_power(x, 200.0), [0.5])

@@ -78,7 +78,9 @@ def test_finite_on_all_white_and_all_black_maps(extreme_pairs):
 def test_errors():
     with pytest.raises(ValueError, match=r"rgb shaped \(N, 3, H, W\), got \(1, 1, 2, 2\)"):
         laplacian_weight_map(torch.zeros(1, 1, 2, 2))
-    with pytest.raises(ValueError, match=r"rgb \(1, 3, 2, 2\) must be \(N, 3, H, W\) matching pred \(1, 1, 3, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"rgb \(1, 3, 2, 2\) must be \(N, 3, H, W\) matching pred \(1, 1, 3, 3\)"
+    ):
         LaplacianWeightedLoss()(torch.zeros(1, 1, 3, 3), torch.zeros(1, 1, 3, 3), torch.zeros(1, 3, 2, 2))
     with pytest.raises(ValueError, match="weight shape"):
         laplacian_weighted_loss(torch.zeros(1, 1, 2, 2), torch.zeros(1, 1, 2, 2), torch.ones(1, 1, 2, 3))

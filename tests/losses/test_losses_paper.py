@@ -22,7 +22,9 @@ def test_hand_computed_2x2():
     bce = (2 * math.log(2) - math.log(0.75) - math.log1p(-1e-6)) / 4
     assert binary_cross_entropy(H, G).item() == pytest.approx(bce)
     assert paper_loss(H, G, smooth=0.0).item() == pytest.approx(inv_f1 + 1e-3 * bce)
-    assert paper_loss(H, G, smooth=0.0, f1_weight=2.0, bce_weight=0.5).item() == pytest.approx(2 * inv_f1 + 0.5 * bce)
+    assert paper_loss(H, G, smooth=0.0, f1_weight=2.0, bce_weight=0.5).item() == pytest.approx(
+        2 * inv_f1 + 0.5 * bce
+    )
     assert paper_loss(H, G, smooth=0.0, bce_weight=0.0).item() == pytest.approx(inv_f1)
 
 
@@ -39,7 +41,12 @@ def test_gradcheck(smooth_pair, reduction):
     for indicator in (f_linear, "power:100"):
         for cancellation in (True, False):
             f = functools.partial(
-                paper_loss, gt=g, indicator=indicator, cancellation=cancellation, bce_weight=0.5, reduction=reduction
+                paper_loss,
+                gt=g,
+                indicator=indicator,
+                cancellation=cancellation,
+                bce_weight=0.5,
+                reduction=reduction,
             )
             assert torch.autograd.gradcheck(f, (h,))
 

@@ -67,7 +67,7 @@ def test_reductions():
         assert per[i].item() == pytest.approx(soft_f1(h[i : i + 1], g[i : i + 1]).item())
     assert soft_f1(h, g, reduction="image").item() == pytest.approx(per.mean().item())
     # "batch" = the batch as one big image (images side by side)
-    wide = lambda x: torch.cat(list(x), dim=-1)  # noqa: E731
+    wide = lambda x: torch.cat(list(x), dim=-1)  # noqa: E731 - a one-line helper
     assert soft_f1(h, g).item() == pytest.approx(soft_f1(wide(h), wide(g)).item())
     with pytest.raises(ValueError, match="unknown reduction 'sum'; expected one of batch, image, none"):
         soft_f1(h, g, reduction="sum")
@@ -90,6 +90,8 @@ def test_gradcheck(smooth_pair, reduction, cancellation):
     for fn in (soft_precision, soft_f1):
         f = functools.partial(fn, gt=g, cancellation=cancellation, reduction=reduction)
         assert torch.autograd.gradcheck(f, (h,))
-        power = functools.partial(fn, gt=g, indicator="power:100", cancellation=cancellation, reduction=reduction)
+        power = functools.partial(
+            fn, gt=g, indicator="power:100", cancellation=cancellation, reduction=reduction
+        )
         assert torch.autograd.gradcheck(power, (h,))
     assert torch.autograd.gradcheck(functools.partial(soft_recall, gt=g, reduction=reduction), (h,))

@@ -36,9 +36,9 @@ def test_pairs_by_name_across_extensions_and_folders(tmp_path):
     assert [s.name for s in report.images] == ["a", "sub/b"]
     a, b = report.images
     expected = scores(quantised(H), quantised(G))
-    assert (a.P, a.R, a.F1, a.RMSE) == pytest.approx(tuple(expected.values()), abs=1e-6)
-    assert a.P == pytest.approx(0.5, abs=0.01) and a.R == pytest.approx(0.75, abs=0.01)
-    assert (b.P, b.R, b.F1, b.RMSE) == pytest.approx((1.0, 1.0, 1.0, 0.0))
+    assert pytest.approx(tuple(expected.values()), abs=1e-6) == (a.P, a.R, a.F1, a.RMSE)
+    assert pytest.approx(0.5, abs=0.01) == a.P and pytest.approx(0.75, abs=0.01) == a.R
+    assert pytest.approx((1.0, 1.0, 1.0, 0.0)) == (b.P, b.R, b.F1, b.RMSE)
     assert report.mean["n"] == 2
     assert report.mean["F1"] == pytest.approx((a.F1 + 1.0) / 2)
     assert report.unmatched == ["extra"]
@@ -51,7 +51,7 @@ def test_ink_is_one_minus_luminance_with_alpha_on_white(tmp_path):
     # black opaque pixel + black fully transparent pixel (= white paper)
     Image.fromarray(np.array([[[0, 0, 0, 255], [0, 0, 0, 0]]], np.uint8), "RGBA").save(pred / "x.png")
     s = evaluate_folders(pred, gt).images[0]
-    assert (s.P, s.R, s.F1, s.RMSE) == pytest.approx((1.0, 1.0, 1.0, 0.0))
+    assert pytest.approx((1.0, 1.0, 1.0, 0.0)) == (s.P, s.R, s.F1, s.RMSE)
 
 
 def test_missing_prediction_names_the_file(tmp_path):
@@ -65,10 +65,12 @@ def test_size_mismatch_names_the_file_and_resize_fixes_it(tmp_path):
     gt, pred = tmp_path / "gt", tmp_path / "pred"
     write_ink(gt / "x.png", np.full((4, 6), 0.6))
     write_ink(pred / "x.png", np.full((8, 12), 0.6))
-    with pytest.raises(ImageError, match=r"pred/x\.png: size 12x8 differs from ground truth .*gt/x\.png \(6x4\)"):
+    with pytest.raises(
+        ImageError, match=r"pred/x\.png: size 12x8 differs from ground truth .*gt/x\.png \(6x4\)"
+    ):
         evaluate_folders(pred, gt)
     s = evaluate_folders(pred, gt, resize=True).images[0]
-    assert (s.P, s.R, s.F1, s.RMSE) == pytest.approx((1.0, 1.0, 1.0, 0.0))
+    assert pytest.approx((1.0, 1.0, 1.0, 0.0)) == (s.P, s.R, s.F1, s.RMSE)
 
 
 def test_unreadable_prediction_names_the_file(tmp_path):
@@ -99,7 +101,8 @@ def test_report_dict_and_csv(tmp_path):
     assert set(d["mean"]) == {"P", "R", "F1", "RMSE", "n"}
     assert d["images"][0].keys() == {"name", "P", "R", "F1", "RMSE"}
     report.write_csv(tmp_path / "out" / "scores.csv")
-    rows = list(csv.DictReader(open(tmp_path / "out" / "scores.csv")))
+    with open(tmp_path / "out" / "scores.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
     assert [r["name"] for r in rows] == ["a", "sub/b"]
     assert float(rows[0]["F1"]) == report.images[0].F1  # full precision
     assert not list((tmp_path / "out").glob(".*"))  # no temporary left behind

@@ -9,7 +9,17 @@ import pytest
 import torch
 
 from senga.io import read_ink, write_ink
-from senga.metrics import DEFAULT_EPS, f1, ink_statistics, mean_scores, precision, recall, rmse, scores, shared_ink
+from senga.metrics import (
+    DEFAULT_EPS,
+    f1,
+    ink_statistics,
+    mean_scores,
+    precision,
+    recall,
+    rmse,
+    scores,
+    shared_ink,
+)
 
 # A 2x2 example written out by hand.
 #   G = [[1, .5], [0, 0]]    H = [[.5, .5], [.25, 0]]
@@ -94,7 +104,9 @@ def test_numpy_equals_torch_for_every_shape():
     expected = scores(h, g)
     for dtype in (torch.float64, torch.float32):
         for shape in ((3, 9, 7), (3, 1, 9, 7)):
-            got = scores(torch.tensor(h, dtype=dtype).reshape(shape), torch.tensor(g, dtype=dtype).reshape(shape))
+            got = scores(
+                torch.tensor(h, dtype=dtype).reshape(shape), torch.tensor(g, dtype=dtype).reshape(shape)
+            )
             for k, v in expected.items():
                 assert isinstance(got[k], torch.Tensor) and got[k].shape == (3,)
                 np.testing.assert_allclose(got[k].numpy(), v, rtol=1e-5, atol=1e-6)

@@ -18,7 +18,6 @@ SMALL_CONFIGS: dict[str, dict[str, Any]] = {
 }
 
 
-
 @pytest.fixture(autouse=True)
 def _seed() -> None:
     torch.manual_seed(0)

@@ -16,7 +16,7 @@ from senga.models import (
 from senga.models.padding import pad_to_multiple
 
 # (in, out, kernel, stride of the output w.r.t. the padded input) per conv, from
-# PAPER.md "Network" and the wiring in docs/network.md.
+# docs/paper.md, "Network" and the wiring in docs/network.md.
 ENCODER = [(3, 32, 4, 2), (32, 64, 4, 4), (64, 128, 4, 8), (128, 256, 4, 16)]
 RESIDUAL = [(256, 256, 3, 16)] * 4
 DECODER = [
@@ -40,13 +40,9 @@ def test_parameter_count_matches_the_layer_table() -> None:
     assert count_parameters(create_model("senga-noattn")) == expected - attention
 
 
-@pytest.mark.parametrize(
-    ("h", "w", "ph", "pw"), [(32, 48, 32, 48), (17, 33, 32, 48), (1, 1, 32, 32)]
-)
+@pytest.mark.parametrize(("h", "w", "ph", "pw"), [(32, 48, 32, 48), (17, 33, 32, 48), (1, 1, 32, 32)])
 def test_flops_follow_the_conv_formula_on_the_padded_size(h, w, ph, pw) -> None:
-    expected = sum(
-        2 * i * o * k * k * (ph // s) * (pw // s) for i, o, k, s in ENCODER + RESIDUAL + DECODER
-    )
+    expected = sum(2 * i * o * k * k * (ph // s) * (pw // s) for i, o, k, s in ENCODER + RESIDUAL + DECODER)
     assert count_flops(create_model("senga"), h, w) == expected
 
 
@@ -63,9 +59,14 @@ def test_init_ranges_follow_the_paper() -> None:
                 assert torch.equal(m.weight, torch.ones_like(m.weight))
                 assert torch.equal(m.bias, torch.zeros_like(m.bias))
     att = model.attention
-    for conv in (att.darkening.conv1, att.darkening.conv2, att.brightening.conv1,
-                 att.brightening.conv2, att.fuse):  # fmt: skip
-        assert 0.0 <= conv.weight.min() and conv.weight.max() <= 1.0
+    for conv in (
+        att.darkening.conv1,
+        att.darkening.conv2,
+        att.brightening.conv1,
+        att.brightening.conv2,
+        att.fuse,
+    ):
+        assert conv.weight.min() >= 0.0 and conv.weight.max() <= 1.0
         assert torch.equal(conv.bias, torch.zeros_like(conv.bias))
 
 
@@ -127,7 +128,7 @@ def test_input_is_normalised_to_minus_one_one() -> None:
 
 
 def test_morph_input_adds_a_fourth_channel_inside_forward() -> None:
-    morph = pytest.importorskip("senga.classical.morph")
+    morph = pytest.importorskip("senga.classical.morph_torch")
     model = create_model("senga-noattn", morph_input=True).eval()
     assert model.encoder[0].conv[1].in_channels == 4
     assert model.decoder[-1].conv[1].in_channels == 32 + 4

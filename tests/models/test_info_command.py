@@ -42,5 +42,5 @@ def test_info_unknown_model_is_a_one_line_error(capsys) -> None:
     err = capsys.readouterr().err.strip()
     assert err == (
         "senga: error: no-such-model: neither a registry model (senga, senga-noattn, "
-        "pix2pix-unet, patchgan), 'default', nor an existing model folder"
+        "pix2pix-unet, patchgan), a bundled model (default, fast), nor an existing model folder"
     )

@@ -60,21 +60,51 @@ def test_bundled_model_ships_a_floor_and_extraction_can_turn_it_off() -> None:
     floor = default.model.config.ink_floor
     assert np.all((floored == 0) | (floored >= floor))
     assert np.array_equal(floored[raw >= floor], raw[raw >= floor])
-    with pytest.raises(ValueError, match="ink_floor.*onnx"):
+    with pytest.raises(ValueError, match=r"ink_floor.*onnx"):
         LineExtractor.from_pretrained(backend="onnxruntime", ink_floor=0.0)
 
 
 def test_cli_ink_floor_option(tmp_path) -> None:
     rng = np.random.default_rng(2)
     write_rgb(tmp_path / "in.png", rng.integers(0, 256, (40, 40, 3), dtype=np.uint8))
-    assert main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "a.png"), "--device", "cpu", "-q"]) == 0
-    assert main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "b.png"), "--device", "cpu",
-                 "--ink-floor", "0", "-q"]) == 0  # fmt: skip
+    assert (
+        main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "a.png"), "--device", "cpu", "-q"])
+        == 0
+    )
+    assert (
+        main(
+            [
+                "extract",
+                str(tmp_path / "in.png"),
+                "-o",
+                str(tmp_path / "b.png"),
+                "--device",
+                "cpu",
+                "--ink-floor",
+                "0",
+                "-q",
+            ]
+        )
+        == 0
+    )
     floored, raw = read_gray(tmp_path / "a.png"), read_gray(tmp_path / "b.png")
     assert (raw < 255).sum() > (floored < 255).sum()  # the faint haze kept only without the floor
     with pytest.raises(SystemExit):  # argparse refuses it, naming the option
         main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "c.png"), "--ink-floor", "-1"])
     assert main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "c.png"), "--ink-floor", "1"]) != 0
-    assert main(["extract", str(tmp_path / "in.png"), "-o", str(tmp_path / "c.png"), "--method", "xdog",
-                 "--ink-floor", "0.1"]) != 0  # fmt: skip
+    assert (
+        main(
+            [
+                "extract",
+                str(tmp_path / "in.png"),
+                "-o",
+                str(tmp_path / "c.png"),
+                "--method",
+                "xdog",
+                "--ink-floor",
+                "0.1",
+            ]
+        )
+        != 0
+    )
     assert not (tmp_path / "c.png").exists()

@@ -59,9 +59,7 @@ def test_save_load_gives_identical_outputs(name, small_config, model_inputs, tmp
 
 
 @pytest.mark.parametrize("name", list_models())
-def test_fp16_storage_loads_into_fp32_close_to_original(
-    name, small_config, model_inputs, tmp_path
-) -> None:
+def test_fp16_storage_loads_into_fp32_close_to_original(name, small_config, model_inputs, tmp_path) -> None:
     model = create_model(name, **small_config(name))
     model.train()(*model_inputs(name, 2, 32, 32))
     model.eval()

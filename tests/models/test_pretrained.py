@@ -15,7 +15,6 @@ from senga.models import (
     from_pretrained,
     save_pretrained,
 )
-from senga.models import pretrained as pretrained_mod
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ def test_config_with_unknown_field(saved) -> None:
     meta = json.loads((saved / "config.json").read_text())
     meta["config"]["depth"] = 5
     (saved / "config.json").write_text(json.dumps(meta))
-    with pytest.raises(PretrainedError, match=r"config.json: .*no config field 'depth'"):
+    with pytest.raises(PretrainedError, match=r"config.json: .*unknown config field 'depth'"):
         from_pretrained(saved)
 
 
@@ -82,9 +81,7 @@ def test_weights_not_matching_config(saved) -> None:
     meta = json.loads((saved / "config.json").read_text())
     meta["config"]["attention"] = True  # config now wants attention weights the file lacks
     (saved / "config.json").write_text(json.dumps(meta))
-    with pytest.raises(
-        PretrainedError, match=r"do not match .senga-noattn. config; missing: attention"
-    ):
+    with pytest.raises(PretrainedError, match=r"do not match .senga-noattn. config; missing: attention"):
         from_pretrained(saved)
 
 
@@ -99,11 +96,14 @@ def test_wrong_shapes_are_named(saved) -> None:
 def test_bundled_model_dir_and_clear_error_when_absent(tmp_path, monkeypatch) -> None:
     assert bundled_model_dir() == bundled_model_dir().parents[1] / "weights" / "default"
     assert bundled_model_dir().parents[1] == __import__("pathlib").Path(senga.__file__).parent
-    monkeypatch.setattr(pretrained_mod, "bundled_model_dir", lambda: tmp_path / "absent")
-    with pytest.raises(PretrainedError, match=r"no bundled model \(model.safetensors missing\)"):
+    monkeypatch.setattr("senga.weights.bundled_model_dir", lambda name="default": tmp_path / "absent" / name)
+    missing = r"absent/default: the bundled model 'default' is not installed \(no model.safetensors\)"
+    with pytest.raises(ValueError, match=missing):
         from_pretrained(None)
+    with pytest.raises(ValueError, match=r"absent/fast: the bundled model 'fast' is not installed"):
+        from_pretrained("fast")
 
 
 def test_model_without_config_cannot_be_saved(tmp_path) -> None:
-    with pytest.raises(ValueError, match="Linear has no dataclass .config"):
+    with pytest.raises(ValueError, match=r"Linear has no dataclass \.config"):
         save_pretrained(torch.nn.Linear(2, 2), tmp_path)

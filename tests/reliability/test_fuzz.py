@@ -1,7 +1,7 @@
 """Fuzz: random bytes and damaged PNG/JPEG files through ``extract`` and ``eval``.
 
 Every file ends in a valid output or a one-line error naming it; never a
-traceback, never an internal error (issue 9).
+traceback, never an internal error.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_extract_gives_an_output_or_a_one_line_error_for_every_file(fuzz_files, 
         else:
             assert str(path) in reported, f"{path.name}: neither an output nor an error"
     assert (code == 1) == bool(reported)
-    assert not [p for p in out.rglob(".*")]  # no temporaries left
+    assert not list(out.rglob(".*"))  # no temporaries left
 
 
 def test_eval_scores_or_names_the_bad_file(fuzz_files, tmp_path, capsys) -> None:

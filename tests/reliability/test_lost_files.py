@@ -1,4 +1,4 @@
-"""Issue 9's lost files: no command's output replaces an input or escapes its output folder."""
+"""Lost files: no command's output replaces an input or escapes its output folder."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from images import write_png
+from reliability_helpers import run_cli
 
 from senga.io import write_ink
-
-from reliability_helpers import png, run_cli
 
 
 @pytest.fixture
@@ -53,8 +53,8 @@ def test_eval_csv_is_written_atomically_where_asked(scored, tmp_path: Path, caps
 
 def test_extract_glob_with_dotdot_never_writes_outside_out(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    png(tmp_path / "art" / "a" / "x.png")
-    png(tmp_path / "photos" / "p.jpg")
+    write_png(tmp_path / "art" / "a" / "x.png")
+    write_png(tmp_path / "photos" / "p.jpg")
     victim = tmp_path / "photos" / "p.png"  # not an input; the old mirroring wrote out/a/../../photos/p.png
     victim.write_bytes(b"not an input, not ours")
     code, _ = run_cli(["extract", "art/*/../../photos/*.jpg", "-o", "out", "--method", "xdog", "-q"], capsys)
@@ -65,7 +65,7 @@ def test_extract_glob_with_dotdot_never_writes_outside_out(tmp_path: Path, capsy
 
 
 def test_extract_out_through_a_missing_folder_still_skips_an_existing_output(tmp_path: Path, capsys) -> None:
-    src = png(tmp_path / "a.png")
+    src = write_png(tmp_path / "a.png")
     existing = tmp_path / "out" / "lines" / "a.png"
     existing.parent.mkdir(parents=True)
     existing.write_bytes(b"earlier output")
@@ -80,7 +80,7 @@ def test_extract_out_through_a_missing_folder_still_skips_an_existing_output(tmp
 
 
 def test_extract_never_writes_through_a_symlink_out_of_its_folder(tmp_path: Path, capsys) -> None:
-    src = png(tmp_path / "in" / "a.png")
+    src = write_png(tmp_path / "in" / "a.png")
     (tmp_path / "precious.png").write_bytes(b"precious")
     os.symlink(tmp_path / "precious.png", tmp_path / "in" / "a_lines.png")
     code, err = run_cli(["extract", str(src), "--method", "xdog", "--overwrite"], capsys)
@@ -124,5 +124,10 @@ def test_a_killed_writer_leaves_a_temporary_that_the_next_run_removes(tmp_path: 
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert [p.name.startswith(".a.") for p in out.iterdir()] == [True]  # the killed write's leftover
-    assert run_cli(["extract", str(png(tmp_path / "b.png")), "-o", str(out), "--method", "xdog", "-q"], capsys)[0] == 0
+    assert (
+        run_cli(
+            ["extract", str(write_png(tmp_path / "b.png")), "-o", str(out), "--method", "xdog", "-q"], capsys
+        )[0]
+        == 0
+    )
     assert sorted(p.name for p in out.iterdir()) == ["b.png"]

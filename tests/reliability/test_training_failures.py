@@ -1,4 +1,4 @@
-"""Issue 9's training failures: full disk, damaged resume state, impossible sizes, bad paired folders."""
+"""Training failures: full disk, damaged resume state, impossible sizes, bad paired folders."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import os
 from pathlib import Path
 
 import pytest
-
-from reliability_helpers import make_pairs, os_error, png, run_cli, train_flags
+from images import write_png
+from pairs import write_pairs
+from reliability_helpers import os_error, run_cli, train_flags
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_pairs(tmp_path_factory.mktemp("pairs") / "pairs")
+    return write_pairs(tmp_path_factory.mktemp("pairs") / "pairs", 3, size=32)
 
 
 def test_disk_full_while_writing_a_checkpoint_keeps_the_last_one(data, tmp_path, monkeypatch, capsys) -> None:
@@ -22,7 +23,7 @@ def test_disk_full_while_writing_a_checkpoint_keeps_the_last_one(data, tmp_path,
 
     real = ckpt.write_training_state
 
-    def full_at_step_2(folder, state):  # noqa: ANN001, ANN202
+    def full_at_step_2(folder, state):
         if state["step"] == 2:
             with open(Path(folder) / ckpt.STATE_TENSORS, "wb") as f:
                 f.write(b"\0" * 100)  # some bytes reach the disk, then it is full
@@ -31,8 +32,9 @@ def test_disk_full_while_writing_a_checkpoint_keeps_the_last_one(data, tmp_path,
 
     monkeypatch.setattr(ckpt, "write_training_state", full_at_step_2)
     run = tmp_path / "run"
-    code, err = run_cli(["train", *train_flags(data), "--steps", "2", "--set", "ckpt_every=1", "--out", str(run)],
-                        capsys)  # fmt: skip
+    code, err = run_cli(
+        ["train", *train_flags(data), "--steps", "2", "--set", "ckpt_every=1", "--out", str(run)], capsys
+    )
     assert code == 1
     assert err == (
         f"senga: error: {run / 'last'}: {os.strerror(errno.ENOSPC)}; checkpoint not written, "
@@ -57,9 +59,13 @@ def test_a_truncated_training_state_is_a_clear_error_on_resume(data, tmp_path, c
 
 
 @pytest.mark.parametrize("crop", ["100000", "30000"])
-def test_an_impossible_crop_is_refused_before_anything_is_allocated_or_written(data, tmp_path, crop, capsys) -> None:
+def test_an_impossible_crop_is_refused_before_anything_is_allocated_or_written(
+    data, tmp_path, crop, capsys
+) -> None:
     run = tmp_path / "run"
-    code, err = run_cli(["train", *train_flags(data), "--crop", crop, "--steps", "1", "--out", str(run)], capsys)
+    code, err = run_cli(
+        ["train", *train_flags(data), "--crop", crop, "--steps", "1", "--out", str(run)], capsys
+    )
     assert code == 2
     assert err.startswith(f"senga: error: crop: --crop {crop} with --batch 2 needs at least ")
     assert "use a smaller --crop" in err and err.count("\n") == 1
@@ -71,7 +77,7 @@ def test_a_start_that_failed_before_its_first_checkpoint_can_be_started_again(
 ) -> None:
     from senga.train import steps
 
-    def out_of_memory(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def out_of_memory(self, *args, **kwargs):
         raise MemoryError
 
     monkeypatch.setattr(steps.SupervisedStep, "step", out_of_memory)
@@ -89,10 +95,12 @@ def test_a_start_that_failed_before_its_first_checkpoint_can_be_started_again(
 
 
 @pytest.mark.parametrize("name", ["EROFS", "EACCES"])
-def test_train_out_on_a_read_only_or_forbidden_disk_is_one_line(data, tmp_path, monkeypatch, name, capsys) -> None:
+def test_train_out_on_a_read_only_or_forbidden_disk_is_one_line(
+    data, tmp_path, monkeypatch, name, capsys
+) -> None:
     code_ = {"EROFS": errno.EROFS, "EACCES": errno.EACCES}[name]
 
-    def refuse(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refuse(self, *args, **kwargs):
         raise os_error(code_, self)
 
     monkeypatch.setattr(Path, "mkdir", refuse)
@@ -103,7 +111,7 @@ def test_train_out_on_a_read_only_or_forbidden_disk_is_one_line(data, tmp_path, 
 
 
 def test_synth_on_a_read_only_disk_is_one_line(tmp_path, monkeypatch, capsys) -> None:
-    def refuse(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def refuse(self, *args, **kwargs):
         raise os_error(errno.EROFS, self)
 
     monkeypatch.setattr(Path, "mkdir", refuse)
@@ -114,8 +122,8 @@ def test_synth_on_a_read_only_disk_is_one_line(tmp_path, monkeypatch, capsys) ->
 
 
 def test_every_problem_of_a_paired_folder_is_printed(tmp_path, capsys) -> None:
-    root = make_pairs(tmp_path / "bad", n=2)
-    png(root / "color" / "orphan.png")
+    root = write_pairs(tmp_path / "bad", 2, size=32)
+    write_png(root / "color" / "orphan.png")
     (root / "line" / "p1.png").write_bytes(b"broken")
     (root / "color" / "notes.txt").write_text("x")
     code, err = run_cli(["train", *train_flags(root), "--steps", "1", "--out", str(tmp_path / "run")], capsys)
@@ -129,7 +137,7 @@ def test_every_problem_of_a_paired_folder_is_printed(tmp_path, capsys) -> None:
 
 
 def test_hundreds_of_problems_are_capped_with_a_count(tmp_path, capsys) -> None:
-    root = make_pairs(tmp_path / "many", n=1)
+    root = write_pairs(tmp_path / "many", 1, size=32)
     for i in range(150):
         (root / "color" / f"junk{i:03d}.txt").write_text("x")
     code, err = run_cli(["train", *train_flags(root), "--steps", "1", "--out", str(tmp_path / "run")], capsys)

@@ -1,25 +1,15 @@
-"""Helpers for the serving tests: image bytes and an extractor that blocks until released."""
+"""Helpers for the serving tests: multipart bodies, an extractor that blocks until released,
+and a server on a real socket (image bytes: ``images.png_bytes`` in ``tests/helpers``)."""
 
 from __future__ import annotations
 
-import io
+import contextlib
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
-from PIL import Image
-
-
-def png_bytes(h: int = 24, w: int = 36, mode: str = "RGB", fmt: str = "PNG") -> bytes:
-    """A small drawing (a dark line and a red patch on white) encoded as ``fmt``."""
-    rgb = np.full((h, w, 3), 255, np.uint8)
-    rgb[h // 2, :] = 20
-    rgb[h // 2 + 2 :, : w // 2] = (200, 60, 60)
-    img = Image.fromarray(rgb).convert(mode)
-    buf = io.BytesIO()
-    img.save(buf, format=fmt)
-    return buf.getvalue()
 
 
 class BlockingExtractor:
@@ -48,3 +38,43 @@ class BlockingExtractor:
         gray = np.full(rgb.shape[:2], 255, np.uint8)
         gray[:, 0] = 0
         return gray
+
+
+@contextlib.contextmanager
+def running(app) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread on a free loopback port; yields ``"127.0.0.1:PORT"``."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(60)
+        sock.close()
+
+
+def multipart(data: bytes, name: str = "a.png", **fields: str) -> tuple[bytes, str]:
+    """A multipart/form-data body with the file field ``image`` and text ``fields``; (body, content type)."""
+    boundary = "senga-test-boundary"
+    body = b""
+    for key, value in fields.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"

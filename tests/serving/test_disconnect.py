@@ -5,42 +5,30 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install 'senga[serve]')")
-uvicorn = pytest.importorskip("uvicorn", reason="the serve extra is not installed (pip install 'senga[serve]')")
+pytest.importorskip("fastapi", reason="the serve extra is not installed (pip install -e '.[serve]')")
+pytest.importorskip("uvicorn", reason="the serve extra is not installed (pip install -e '.[serve]')")
 
-from serving_helpers import BlockingExtractor, png_bytes  # noqa: E402
+from images import png_bytes
+from serving_helpers import BlockingExtractor, running
 
-from senga.serving import ServeLimits, create_app  # noqa: E402
+from senga.serving import ServeLimits, create_app
 
 
 @pytest.fixture
 def served() -> Iterator[tuple[str, BlockingExtractor, object]]:
     slow = BlockingExtractor(tiles=4)
     app = create_app(slow, ServeLimits(queue_size=2))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
     try:
-        yield f"127.0.0.1:{sock.getsockname()[1]}", slow, app
+        with running(app) as host:
+            yield host, slow, app
     finally:
         slow.release.set()
-        server.should_exit = True
-        thread.join(60)
-        sock.close()
 
 
 def _health(host: str) -> dict:
@@ -51,10 +39,14 @@ def _health(host: str) -> dict:
 def _post_image(host: str, path: str) -> http.client.HTTPConnection:
     """Send a multipart upload of a small PNG to ``path``; the answer is left unread."""
     boundary = "b0undary"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\n').encode()
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\n'
+    ).encode()
     body += png_bytes(10, 10) + f"\r\n--{boundary}--\r\n".encode()
     conn = http.client.HTTPConnection(host, timeout=60)
-    conn.request("POST", path, body=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    conn.request(
+        "POST", path, body=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
     return conn
 
 
@@ -89,5 +81,5 @@ def test_hanging_up_on_the_plain_endpoint_cancels_the_running_job(served) -> Non
     conn = _post_image(host, "/api/extract")
     assert slow.started.acquire(timeout=60)  # the worker runs it; no answer has been sent yet
     assert _health(host)["queue"]["running"] == 1
-    # the client gives up (e.g. a script's timeout); the handler checks its client every 0.5 s
+    # the client gives up (e.g. a script's timeout); the handler checks its client every 0.25 s
     _hang_up_and_expect_the_job_dropped(conn, served, notice_s=1.5)

@@ -53,8 +53,15 @@ def test_jobs_run_in_order_and_extra_ones_are_refused_at_once() -> None:
             assert job.wait(60) and job.state == DONE
         assert [a.result, b.result, c.result] == ["done a", "done b", "done c"]
         assert gate.seen == ["a", "b", "c"]
-        assert q.stats() == {"waiting": 0, "running": 0, "capacity": 2, "workers": 1, "completed": 3,
-                             "failed": 0, "rejected": 1}  # fmt: skip
+        assert q.stats() == {
+            "waiting": 0,
+            "running": 0,
+            "capacity": 2,
+            "workers": 1,
+            "completed": 3,
+            "failed": 0,
+            "rejected": 1,
+        }
     finally:
         q.close()
 
@@ -123,8 +130,13 @@ def test_listeners_hear_progress_and_the_end() -> None:
         q.close()
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"workers": 0}, "workers must be >= 1, got 0"),
-                                                 ({"capacity": 0}, "queue capacity must be >= 1, got 0")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"workers": 0}, "workers must be >= 1, got 0"),
+        ({"capacity": 0}, "queue capacity must be >= 1, got 0"),
+    ],
+)
 def test_bad_sizes(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         WorkQueue(lambda job: None, **kwargs)

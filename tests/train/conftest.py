@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-
-from senga.io import write_ink, write_rgb
+from pairs import write_pairs
 
 #: Small enough for pix2pix's U-Net (padded to 2**num_downs = 32) and a 70x70-ish PatchGAN stack.
 TINY_MODELS: dict[str, dict[str, Any]] = {
@@ -16,24 +14,10 @@ TINY_MODELS: dict[str, dict[str, Any]] = {
 }
 
 
-def make_pairs(root: Path, n: int, size: int = 48, seed: int = 0) -> Path:
-    """A paired folder ``root/color`` + ``root/line``: straight lines (ink 1 and 0.6) over a flat fill."""
-    rng = np.random.default_rng(seed)
-    for i in range(n):
-        ink = np.zeros((size, size), np.float32)
-        ink[rng.integers(0, size, 3), :] = 1.0
-        ink[:, rng.integers(0, size, 3)] = 0.6
-        fill = rng.integers(120, 255, 3)
-        rgb = (fill[None, None, :] * (1.0 - ink[..., None])).astype(np.uint8)
-        write_rgb(root / "color" / f"p{i}.png", rgb)
-        write_ink(root / "line" / f"p{i}.png", ink)
-    return root
-
-
 @pytest.fixture(scope="session")
 def pairs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("pairs")
-    return {"train": make_pairs(base / "train", 4, seed=0), "val": make_pairs(base / "val", 2, seed=1)}
+    return {"train": write_pairs(base / "train", 4, seed=0), "val": write_pairs(base / "val", 2, seed=1)}
 
 
 def _tiny_overrides(pairs: dict[str, Path], preset: str = "ours", **extra: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ def main() -> None:
     config = TrainConfig.load(config_path)
     rank = int(os.environ["RANK"])
 
-    def save_weights(step: int, model) -> None:  # noqa: ANN001
+    def save_weights(step: int, model) -> None:
         if step == config.steps:
             state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
             save_file(state, str(Path(out_dir) / f"rank{rank}.safetensors"))

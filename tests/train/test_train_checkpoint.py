@@ -39,7 +39,7 @@ def test_split_join_round_trip_of_an_optimizer_state() -> None:
 
 
 def test_optimizer_state_survives_the_files(tmp_path) -> None:
-    model, opt = _adam_state()
+    _, opt = _adam_state()
     ckpt.write_training_state(tmp_path, {"optimizers": {"g": opt.state_dict()}, "step": 2})
     state = ckpt.read_training_state(tmp_path)
     assert state["step"] == 2

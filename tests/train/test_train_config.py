@@ -12,7 +12,12 @@ def test_defaults_are_the_papers() -> None:
     assert (c.batch, c.crop, c.lr, c.betas, c.seed) == (15, 256, 1e-3, (0.9, 0.999), 0)
     assert c.epochs == 20000 and c.steps is None  # "up to 20,000 epochs"
     assert c.loss == "paper"
-    assert c.loss_params == {"indicator": "linear:0.1,0.9", "cancellation": True, "f1_weight": 1.0, "bce_weight": 0.001}
+    assert c.loss_params == {
+        "indicator": "linear:0.1,0.9",
+        "cancellation": True,
+        "f1_weight": 1.0,
+        "bce_weight": 0.001,
+    }
     assert c.lr_schedule == "constant" and c.grad_clip is None and c.amp == "none"
 
 
@@ -36,10 +41,25 @@ def test_unknown_field_names_it_and_lists_valid_ones() -> None:
 def test_string_overrides_are_converted_to_field_types() -> None:
     c = apply_overrides(
         TrainConfig(),
-        {"crop": "64", "lr": "2e-4", "betas": "[0.5, 0.999]", "channels_last": "on", "grad_clip": "null",
-         "loss_params.cancellation": "off", "model_config.morph_input": "true", "val": "none"},
+        {
+            "crop": "64",
+            "lr": "2e-4",
+            "betas": "[0.5, 0.999]",
+            "channels_last": "on",
+            "grad_clip": "null",
+            "loss_params.cancellation": "off",
+            "model_config.morph_input": "true",
+            "val": "none",
+        },
     )
-    assert (c.crop, c.lr, c.betas, c.channels_last, c.grad_clip, c.val) == (64, 2e-4, (0.5, 0.999), True, None, None)
+    assert (c.crop, c.lr, c.betas, c.channels_last, c.grad_clip, c.val) == (
+        64,
+        2e-4,
+        (0.5, 0.999),
+        True,
+        None,
+        None,
+    )
     assert c.loss_params["cancellation"] is False and c.model_config == {"morph_input": True}
 
 
@@ -73,7 +93,13 @@ def test_bad_values_name_the_field(overrides: dict, message: str) -> None:
 
 def test_parse_value() -> None:
     assert [parse_value(s) for s in ("3", "1e-3", "on", "off", "null", "[1, 2]", "power:100")] == [
-        3, 1e-3, True, False, None, [1, 2], "power:100"
+        3,
+        1e-3,
+        True,
+        False,
+        None,
+        [1, 2],
+        "power:100",
     ]
 
 
@@ -85,7 +111,14 @@ def test_validation_tiling_is_checked_up_front() -> None:
 
 
 def test_set_items_split_once_and_typed_on_request() -> None:
-    assert parse_sets(["lr=1e-3", "val=synth:n=2", "init=123"]) == {"lr": "1e-3", "val": "synth:n=2", "init": "123"}
-    assert parse_sets(["grad_clip=null", "betas=[0.5, 0.9]"], typed=True) == {"grad_clip": None, "betas": [0.5, 0.9]}
+    assert parse_sets(["lr=1e-3", "val=synth:n=2", "init=123"]) == {
+        "lr": "1e-3",
+        "val": "synth:n=2",
+        "init": "123",
+    }
+    assert parse_sets(["grad_clip=null", "betas=[0.5, 0.9]"], typed=True) == {
+        "grad_clip": None,
+        "betas": [0.5, 0.9],
+    }
     with pytest.raises(ConfigError, match="--set '=3': expected FIELD=VALUE"):
         parse_sets(["=3"])

@@ -37,8 +37,18 @@ def test_two_gloo_processes_end_with_identical_weights(pairs, tiny, tmp_path) ->
     config.save(tmp_path / "config.json")
     (tmp_path / "out").mkdir()
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-           str(WORKER), str(tmp_path / "config.json"), str(tmp_path / "run"), str(tmp_path / "out")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        str(WORKER),
+        str(tmp_path / "config.json"),
+        str(tmp_path / "run"),
+        str(tmp_path / "out"),
+    ]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
 

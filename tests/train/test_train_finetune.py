@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from senga.cli.main import main
-from senga.models import create_model, save_pretrained
+from senga.models import create_model, from_pretrained, save_pretrained
 from senga.train import TrainConfig, TrainingError, get_preset, train
 from senga.train.steps import SupervisedStep
 
@@ -18,7 +18,7 @@ def _record_first_weights(monkeypatch: pytest.MonkeyPatch) -> dict[str, torch.Te
     seen: dict[str, torch.Tensor] = {}
     original = SupervisedStep.step
 
-    def step(self, rgb, ink, guard):  # type: ignore[no-untyped-def]
+    def step(self, rgb, ink, guard):
         if not seen:
             seen.update({k: v.detach().clone() for k, v in self.generator.state_dict().items()})
         return original(self, rgb, ink, guard)
@@ -43,27 +43,56 @@ def test_init_starts_from_exactly_the_given_weights(pairs, tmp_path, tiny, monke
 
 
 def test_without_init_weights_are_fresh(pairs, tmp_path, tiny, monkeypatch) -> None:
-    pretrained = create_model("senga")
+    """No ``init``: the first update starts from the model's own init for the run's seed, not loaded weights."""
+    config = get_preset("ours", **tiny(pairs, seed=5))
+    torch.manual_seed(config.seed)
+    fresh = create_model(config.model, **config.model_config).state_dict()
+    bundled = from_pretrained("default").state_dict()
     seen = _record_first_weights(monkeypatch)
-    train(get_preset("ours", **tiny(pairs)), tmp_path / "run", progress=False)
-    assert any(not torch.equal(seen[k], v) for k, v in pretrained.state_dict().items())
+    train(config, tmp_path / "run", progress=False)
+    assert seen.keys() == fresh.keys()
+    for name, value in fresh.items():
+        assert torch.equal(seen[name], value), name
+    assert not any(
+        torch.equal(seen[k], v) for k, v in bundled.items() if k.endswith(".weight") and v.numel() > 1
+    )
 
 
 def test_init_bundled_and_mismatched_model(pairs, tmp_path, tiny) -> None:
-    result = train(get_preset("ours", **tiny(pairs, init="bundled")), tmp_path / "run", progress=False)
+    result = train(get_preset("ours", **tiny(pairs, init="default")), tmp_path / "run", progress=False)
     assert result.steps == 2
     save_pretrained(create_model("senga-noattn"), tmp_path / "noattn")
     with pytest.raises(TrainingError, match="differs from the run's"):
-        train(get_preset("ours", **tiny(pairs, init=str(tmp_path / "noattn"))), tmp_path / "run2", progress=False)
+        train(
+            get_preset("ours", **tiny(pairs, init=str(tmp_path / "noattn"))),
+            tmp_path / "run2",
+            progress=False,
+        )
     with pytest.raises(TrainingError, match="--init"):
-        train(get_preset("ours", **tiny(pairs, init=str(tmp_path / "missing"))), tmp_path / "run3", progress=False)
+        train(
+            get_preset("ours", **tiny(pairs, init=str(tmp_path / "missing"))),
+            tmp_path / "run3",
+            progress=False,
+        )
 
 
 def test_cli_init_defaults_to_the_finetune_lr(pairs, tmp_path) -> None:
     from senga.cli.train import FINETUNE_LR
 
-    common = ["train", "--data", str(pairs["train"]), "--steps", "1", "--crop", "32", "--batch", "2",
-              "--workers", "0", "-q"]  # fmt: skip
+    common = [
+        "train",
+        "--data",
+        str(pairs["train"]),
+        "--steps",
+        "1",
+        "--crop",
+        "32",
+        "--batch",
+        "2",
+        "--workers",
+        "0",
+        "-q",
+    ]
     assert main([*common, "--init", "bundled", "--out", str(tmp_path / "a")]) == 0
     assert main([*common, "--init", "bundled", "--lr", "5e-5", "--out", str(tmp_path / "b")]) == 0
     saved = {k: json.loads((tmp_path / k / "config.json").read_text()) for k in ("a", "b")}
@@ -72,7 +101,9 @@ def test_cli_init_defaults_to_the_finetune_lr(pairs, tmp_path) -> None:
 
 
 def test_several_validation_sets_pick_best_by_the_worst(pairs, tmp_path, tiny) -> None:
-    config = get_preset("ours", **tiny(pairs, val=[str(pairs["val"]), str(pairs["train"])], steps=3, val_every=1))
+    config = get_preset(
+        "ours", **tiny(pairs, val=[str(pairs["val"]), str(pairs["train"])], steps=3, val_every=1)
+    )
     assert TrainConfig.from_json(config.to_json()) == config
     result = train(config, tmp_path / "run", progress=False)
     info = json.loads((result.best_dir / "checkpoint.json").read_text())

@@ -11,8 +11,13 @@ from senga.train.steps import GanStep
 
 
 def test_one_step_updates_generator_and_discriminator() -> None:
-    config = get_preset("pix2pix", model_config={"ngf": 4, "num_downs": 5}, discriminator_config={"ndf": 4},
-                        steps=1, device="cpu")
+    config = get_preset(
+        "pix2pix",
+        model_config={"ngf": 4, "num_downs": 5},
+        discriminator_config={"ndf": 4},
+        steps=1,
+        device="cpu",
+    )
     torch.manual_seed(0)
     step = GanStep(config, DistContext())
     g0 = [p.detach().clone() for p in step.generator.parameters()]

@@ -36,7 +36,11 @@ def test_every_preset_trains_checkpoints_and_evaluates(preset: str, pairs, tmp_p
     # trained on the synthetic stream (64 px pairs), validated on a fixed paired folder
     config = get_preset(preset, **tiny(pairs, preset, data=["synth:size=64"]))
     result = train(config, tmp_path / "run", progress=False)
-    assert (result.steps, result.best_dir, result.last_dir) == (2, tmp_path / "run" / "best", tmp_path / "run" / "last")
+    assert (result.steps, result.best_dir, result.last_dir) == (
+        2,
+        tmp_path / "run" / "best",
+        tmp_path / "run" / "last",
+    )
     assert result.seconds > 0
     # the logged validation score is exactly what evaluating the saved best/ model gives
     got = _evaluate(result.best_dir, pairs["val"])
@@ -84,7 +88,9 @@ def test_epochs_count_the_folder_pairs(pairs, tmp_path, tiny) -> None:
 
 
 def test_synthetic_validation_spec(pairs, tmp_path, tiny) -> None:
-    result = train(get_preset("dice", **tiny(pairs, val="synth:n=2,size=40,seed=5")), tmp_path / "run", progress=False)
+    result = train(
+        get_preset("dice", **tiny(pairs, val="synth:n=2,size=40,seed=5")), tmp_path / "run", progress=False
+    )
     assert result.best_dir is not None
     grid = Image.open(tmp_path / "run" / "samples" / "step_000002.png")
     assert grid.size == (3 * 40 + 2 * 4, 2 * 40 + 4)  # the 2 synthetic validation pairs of 40 px
@@ -104,24 +110,31 @@ def _weights(folder: Path) -> dict[str, torch.Tensor]:
     ("preset", "extra"),
     [
         ("ours", {}),
-        ("ours", {"preload": True, "lr_schedule": "cosine", "warmup_steps": 2}),  # on-device data, lr per step
+        (
+            "ours",
+            {"preload": True, "lr_schedule": "cosine", "warmup_steps": 2},
+        ),  # on-device data, lr per step
         ("pix2pix", {}),  # dropout draws from the (restored) torch RNG
     ],
 )
-def test_resume_after_a_kill_reaches_the_same_weights(preset: str, extra: dict, pairs, tmp_path, tiny) -> None:
-    config = get_preset(preset, **tiny(pairs, preset, steps=6, ckpt_every=2, val_every=3, **extra))
+def test_resume_after_a_kill_reaches_the_same_weights(
+    preset: str, extra: dict, pairs, tmp_path, tiny
+) -> None:
+    # validated and checkpointed at step 2, killed after step 3: the resume restores best_f1, the
+    # RNGs, the optimizer and the data position from step 2 and must then follow the whole run exactly
+    config = get_preset(preset, **tiny(pairs, preset, steps=4, ckpt_every=2, val_every=2, **extra))
     whole = train(config, tmp_path / "whole", progress=False)
 
-    def kill_at_5(step: int, model: torch.nn.Module) -> None:
-        if step == 5:
-            raise KeyboardInterrupt  # like Ctrl-C / SIGINT, after step 5 and before its checkpoint
+    def kill_at_3(step: int, model: torch.nn.Module) -> None:
+        if step == 3:
+            raise KeyboardInterrupt  # like Ctrl-C / SIGINT, after step 3 and before any later checkpoint
 
     with pytest.raises(KeyboardInterrupt):
-        train(config, tmp_path / "killed", progress=False, on_step=kill_at_5)
-    assert json.loads((tmp_path / "killed" / "last" / "checkpoint.json").read_text())["step"] == 4
+        train(config, tmp_path / "killed", progress=False, on_step=kill_at_3)
+    assert json.loads((tmp_path / "killed" / "last" / "checkpoint.json").read_text())["step"] == 2
     resumed = train(config, tmp_path / "killed", resume=True, progress=False)
 
-    assert resumed.steps == 6
+    assert resumed.steps == 4
     a, b = _weights(whole.last_dir), _weights(resumed.last_dir)
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
     if preset == "pix2pix":
@@ -129,13 +142,24 @@ def test_resume_after_a_kill_reaches_the_same_weights(preset: str, extra: dict, 
         assert all(torch.equal(a[k], b[k]) for k in a)
     # metrics: rows the killed run wrote after its checkpoint are replaced, not duplicated
     steps = [r["step"] for r in csv.DictReader((tmp_path / "killed" / "metrics.csv").open())]
-    assert steps == ["1", "2", "3", "4", "5", "6"]
+    assert steps == ["1", "2", "3", "4"]
     assert resumed.best_f1 == pytest.approx(whole.best_f1)
 
 
 def test_bf16_autocast_and_channels_last_train_and_save_float32(pairs, tmp_path, tiny) -> None:
+    convs: list[tuple[torch.dtype, bool]] = []  # (output dtype, weight channels-last) of each conv forward
+
+    def record(module: torch.nn.Module, args: object, output: torch.Tensor) -> None:
+        if isinstance(module, torch.nn.Conv2d) and module.training:
+            convs.append((output.dtype, module.weight.is_contiguous(memory_format=torch.channels_last)))
+
     config = get_preset("wo-attn", **tiny(pairs, amp="bf16", channels_last=True, val=None))
-    result = train(config, tmp_path / "run", progress=False)
+    handle = torch.nn.modules.module.register_module_forward_hook(record)
+    try:
+        result = train(config, tmp_path / "run", progress=False)
+    finally:
+        handle.remove()
+    assert convs and set(convs) == {(torch.bfloat16, True)}  # every training conv ran in bf16, channels-last
     assert all(0 < r["loss"] < float("inf") for r in result.history)
     assert all(t.dtype in (torch.float32, torch.int64) for t in _weights(result.last_dir).values())
 
@@ -143,8 +167,9 @@ def test_bf16_autocast_and_channels_last_train_and_save_float32(pairs, tmp_path,
 def test_resume_can_extend_the_run(pairs, tmp_path, tiny) -> None:
     config = get_preset("dice", **tiny(pairs, val=None))
     train(config, tmp_path / "run", progress=False)
-    result = train(get_preset("dice", **tiny(pairs, val=None, steps=3)), tmp_path / "run", resume=True,
-                   progress=False)
+    result = train(
+        get_preset("dice", **tiny(pairs, val=None, steps=3)), tmp_path / "run", resume=True, progress=False
+    )
     assert result.steps == 3
     assert json.loads((tmp_path / "run" / "config.json").read_text())["steps"] == 3
 
@@ -163,10 +188,20 @@ def test_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(pairs, tmp_pat
     config = get_preset("ours", **tiny(pairs, steps=5, ckpt_every=2))
     saved: dict[str, torch.Tensor] = {}
     with pytest.raises(NonFiniteLossError) as err:
-        train(config, run, progress=False,
-              on_step=lambda s, m: saved.update({k: v.clone() for k, v in m.state_dict().items()}) if s == 2 else None)
+        train(
+            config,
+            run,
+            progress=False,
+            on_step=lambda s, m: (
+                saved.update({k: v.clone() for k, v in m.state_dict().items()}) if s == 2 else None
+            ),
+        )
     message = str(err.value)
-    assert "step 3: loss is nan (not finite)" in message and "(step 2)" in message and str(run / "last") in message
+    assert (
+        "step 3: loss is nan (not finite)" in message
+        and "(step 2)" in message
+        and str(run / "last") in message
+    )
     assert isinstance(err.value, ValueError)
     assert json.loads((run / "last" / "checkpoint.json").read_text())["step"] == 2
     last = _weights(run / "last")
@@ -182,18 +217,25 @@ def test_an_existing_run_is_not_overwritten(pairs, tmp_path, tiny) -> None:
     with pytest.raises(TrainingError, match="nothing to resume"):
         train(config, tmp_path / "empty", resume=True, progress=False)
     with pytest.raises(TrainingError, match="cannot resume with a different 'crop'"):
-        train(get_preset("dice", **tiny(pairs, val=None, crop=48)), tmp_path / "run", resume=True,
-              progress=False)
+        train(
+            get_preset("dice", **tiny(pairs, val=None, crop=48)),
+            tmp_path / "run",
+            resume=True,
+            progress=False,
+        )
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"data": ["/no/such/folder"]}, "bad data spec '/no/such/folder': folder '/no/such/folder' does not exist"),
+        (
+            {"data": ["/no/such/folder"]},
+            "bad data spec '/no/such/folder': folder '/no/such/folder' does not exist",
+        ),
         ({"data": ["synth:sizee=3"]}, "unknown key 'sizee'"),
         ({"data": []}, "data: no training data given"),
-        ({"loss_params.nope": 1}, "unknown parameter(s) nope"),
-        ({"model_config.nope": 1}, "has no config field 'nope'"),
+        ({"loss_params.nope": 1}, "unknown parameter 'nope'"),
+        ({"model_config.nope": 1}, "unknown config field 'nope'"),
     ],
 )
 def test_bad_configs_fail_before_training(overrides: dict, message: str, pairs, tmp_path, tiny) -> None:

@@ -12,6 +12,8 @@ This package sits above :mod:`senga.extract` (it drives an ``Extractor``) and
 below :mod:`senga.cli`. Importing it does not import torch or Ray.
 """
 
+from __future__ import annotations
+
 from senga.batch.runner import Job, RunSummary, plan_outputs, run_files
 
 __all__ = ["Job", "RunSummary", "plan_outputs", "run_files"]

@@ -7,7 +7,7 @@ file. A manifest is recognised by its extension (:data:`MANIFEST_EXTENSIONS`):
   ``#`` are ignored;
 * ``.csv``: a header row and a column named ``path`` (or ``input``, ``image``,
   ``file``; the first of these that exists);
-* ``.parquet``: the same column names (needs ``pyarrow``: ``pip install 'senga[ray]'``).
+* ``.parquet``: the same column names (needs ``pyarrow``: ``pip install -e '.[ray]'``).
 
 Relative entries are relative to the manifest's folder, and a manifest acts
 like a folder whose file list is given: with ``-o OUT`` an entry
@@ -30,19 +30,16 @@ import csv
 import os
 from pathlib import Path
 
+from senga.errors import SengaError, first_line
+
 #: Extensions that mark a file as a manifest rather than an image.
 MANIFEST_EXTENSIONS: tuple[str, ...] = (".txt", ".lst", ".csv", ".parquet")
 #: Column names searched (in this order) in CSV and Parquet manifests.
 PATH_COLUMNS: tuple[str, ...] = ("path", "input", "image", "file")
 
 
-class ManifestError(ValueError):
+class ManifestError(SengaError):
     """A manifest cannot be used. ``str(err)`` is ``"PATH: problem"`` (one line)."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 def is_manifest(path: str | os.PathLike[str]) -> bool:
@@ -81,7 +78,9 @@ def read_manifest(path: str | os.PathLike[str]) -> list[str]:
             try:
                 import pyarrow.parquet as pq
             except ImportError:
-                raise ManifestError(path, "reading a Parquet manifest needs pyarrow: pip install 'senga[ray]'") from None
+                raise ManifestError(
+                    path, "reading a Parquet manifest needs pyarrow: pip install -e '.[ray]'"
+                ) from None
             schema = pq.read_schema(path)
             column = _pick_column(path, list(schema.names))
             values = pq.read_table(path, columns=[column]).column(column).to_pylist()
@@ -91,7 +90,7 @@ def read_manifest(path: str | os.PathLike[str]) -> list[str]:
     except UnicodeDecodeError:
         raise ManifestError(path, "not a UTF-8 text file") from None
     except (OSError, ValueError, csv.Error) as err:  # pyarrow's ArrowInvalid is a ValueError
-        text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        text = first_line(err)
         raise ManifestError(path, f"cannot read manifest ({text})") from None
     raise ManifestError(path, f"not a manifest extension ({', '.join(MANIFEST_EXTENSIONS)})")
 

@@ -15,7 +15,7 @@ same inputs, same output names), run by a pool of Ray actors:
   into the Parquet run manifest (:mod:`senga.batch.run_manifest`), which is
   rewritten as blocks finish and at the end.
 
-Ray is optional (``pip install 'senga[ray]'``); without it :func:`require_ray`
+Ray is optional (``pip install -e '.[ray]'`` in the clone); without it :func:`require_ray`
 raises :class:`RayMissingError` saying how to install it. Files must be
 reachable under the same path from every node (one machine, or a shared file
 system): the driver sends absolute paths. Cluster how-to and measured
@@ -24,6 +24,7 @@ overhead: ``docs/ray.md``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -32,24 +33,28 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
-from senga.extract.extractor import Extractor
 from senga.batch.remote_inputs import RemoteJob, fetch, is_url
 from senga.batch.run_manifest import COLUMNS, RunManifest
-from senga.batch.runner import Job, run_files
+from senga.batch.runner import Job, not_images_part, run_files
+from senga.errors import first_line
+from senga.extract.extractor import Extractor
 from senga.extract.style import OutputStyle
 from senga.extract.tiling import ProgressFn
 from senga.io import DEFAULT_MAX_PIXELS
 from senga.io.atomic import clean_stale_temporaries
 
 #: What ``--engine ray`` prints when Ray is not installed.
-INSTALL_HINT = "--engine ray needs Ray Data, which is not installed: pip install 'senga[ray]'"
+INSTALL_HINT = (
+    "--engine ray needs Ray Data, which is not installed: pip install -e '.[ray]' in the senga clone "
+    "(or pip install 'ray[data]' pyarrow)"
+)
 
 
 class RayMissingError(ValueError):
@@ -67,9 +72,9 @@ class RayRunError(RuntimeError):
 def require_ray() -> ModuleType:
     """Import and return ``ray`` with Ray Data and pyarrow, or raise :class:`RayMissingError`."""
     try:
-        import pyarrow  # noqa: F401
+        import pyarrow  # noqa: F401 - only checks that it is installed
         import ray
-        import ray.data  # noqa: F401
+        import ray.data
     except ImportError as err:
         raise RayMissingError(f"{INSTALL_HINT} (import failed: {err})") from None
     return ray
@@ -89,7 +94,9 @@ class RayOptions:
         cpus_per_actor: CPUs reserved by each actor (also its torch threads).
         batch_size: images handed to an actor at a time.
         workers: decode/write threads inside each actor.
-        progress: Ray's progress bars and logs (off: warnings only).
+        progress: Ray's progress bars and logs (off, as with ``-q``: errors only: the
+            driver's ``ray`` logger at ERROR, no worker output, and the C++ core's
+            notices kept off stderr by :func:`native_stderr_silenced`).
     """
 
     address: str | None = None
@@ -122,7 +129,12 @@ class RayRunResult:
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    #: Actors that processed at least one image (distinct ``actor`` values of the manifest's rows).
     actors: int = 0
+    #: Size of the actor pool that was started (some may have got no work on a small run).
+    pool: int = 0
+    #: Files of input folders that are not images, skipped (set by the command line).
+    not_images: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,15 +145,19 @@ class RayRunResult:
         return self.done / self.seconds if self.seconds > 0 else 0.0
 
     def line(self) -> str:
-        """``"60 written, 2 skipped, 2 failed in 31.4 s (1.91 images/s, 2 actors)"``."""
+        """``"60 written, 2 skipped, 2 failed in 31.4 s (1.91 images/s, 2 actors)"``.
+
+        The actor count is the actors that processed images (from the manifest's ``actor``
+        column), not the pool size: on a small run one actor may do all the work.
+        """
         parts = [f"{self.done} written"]
         if self.skipped:
             parts.append(f"{self.skipped} skipped (output exists; --overwrite to replace)")
+        if self.not_images:
+            parts.append(not_images_part(self.not_images))
         parts.append(f"{len(self.failed)} failed")
-        return (
-            f"{', '.join(parts)} in {self.seconds:.1f} s "
-            f"({self.images_per_second:.2f} images/s, {self.actors} actors)"
-        )
+        actors = f"{self.actors} actor{'' if self.actors == 1 else 's'}"
+        return f"{', '.join(parts)} in {self.seconds:.1f} s ({self.images_per_second:.2f} images/s, {actors})"
 
 
 class _TimedExtractor:
@@ -232,9 +248,9 @@ class ExtractActor:
             for i, (local, target, fut) in fetches.items():
                 try:
                     fut.result()
-                except Exception as err:  # missing, denied, network: one bad input, the batch goes on
+                except Exception as err:  # noqa: BLE001 - missing, denied, network: one bad input, the batch goes on
                     out["status"][i], out["actor"][i], out["seconds"][i] = "failed", self.name, 0.0
-                    out["error"][i] = f"cannot read ({type(err).__name__}: {_first_line(err)})"
+                    out["error"][i] = f"cannot read ({type(err).__name__}: {first_line(err)})"
                 else:
                     jobs[Job(local, Path(target))] = i
         return dict(sorted(jobs.items(), key=lambda item: item[1]))
@@ -272,10 +288,16 @@ class ExtractActor:
             out["seconds"][i] = 0.0
 
         run_files(
-            jobs, self.extractor, overwrite=self.overwrite, workers=self.workers,
-            max_pixels=self.max_pixels, on_error=on_error, on_file=on_file,
-            tile_progress=tile_progress, style=self.style,
-        )  # fmt: skip
+            jobs,
+            self.extractor,
+            overwrite=self.overwrite,
+            workers=self.workers,
+            max_pixels=self.max_pixels,
+            on_error=on_error,
+            on_file=on_file,
+            tile_progress=tile_progress,
+            style=self.style,
+        )
         take_measurement()
         for job, (shape, seconds) in measured.items():
             i = pos[job]
@@ -286,18 +308,52 @@ class ExtractActor:
             out["error"][pos[job]] = problem
 
 
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
-
-
 def _batches(ray: ModuleType, ds: Any) -> Any:
     """``ds``'s output blocks; Ray's own failures become :class:`RayRunError`."""
     try:
         yield from ds.iter_batches(batch_size=None, batch_format="pyarrow")
     except (ray.exceptions.RayError, ray.data.exceptions.SystemException) as err:
         cause = getattr(err, "cause", None) or err
-        raise RayRunError(f"Ray run failed ({type(cause).__name__}: {_first_line(cause)})") from err
+        raise RayRunError(f"Ray run failed ({type(cause).__name__}: {first_line(cause)})") from err
+
+
+@contextlib.contextmanager
+def native_stderr_silenced(quiet: bool) -> Iterator[None]:
+    """While a quiet run uses Ray: what native code writes to file descriptor 2 goes to /dev/null.
+
+    Ray's C++ core worker copies its error-level notices to the process's
+    stderr unconditionally (e.g. ``core_worker.cc: ... constructor arguments in
+    the object store``; they stay in Ray's own log files). Python's
+    ``sys.stderr`` keeps writing where it did (a duplicate of the original
+    descriptor when it was descriptor 2), so senga's own lines and Ray's
+    Python errors still print. Restored on exit. No-op when not ``quiet``.
+    """
+    if not quiet:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        python_on_fd2 = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):  # e.g. a captured stream
+        python_on_fd2 = False
+    saved = os.dup(2)
+    before = sys.stderr
+    if python_on_fd2:  # left open afterwards: logging handlers made meanwhile may still hold it
+        python_stderr = os.fdopen(
+            os.dup(saved), "w", buffering=1, encoding=before.encoding, errors="backslashreplace"
+        )
+        sys.stderr = python_stderr
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sys.stderr = before
 
 
 def default_actors(ray: ModuleType, options: RayOptions) -> int:
@@ -370,15 +426,19 @@ def run_ray(
     result.skipped = len(skipped_rows)
     book.add(skipped_rows, flush=False)
     book.add(
-        [{"index": len(jobs) + i, "input": path, "status": "failed", "error": problem, "seconds": 0.0}
-         for i, (path, problem) in enumerate(unplanned)],
+        [
+            {"index": len(jobs) + i, "input": path, "status": "failed", "error": problem, "seconds": 0.0}
+            for i, (path, problem) in enumerate(unplanned)
+        ],
         flush=False,
-    )  # fmt: skip
+    )
 
     started_ray = False
     if not options.progress:  # e.g. Ray Data's "progress bars disabled" warning
         logging.getLogger("ray.data").setLevel(logging.ERROR)
+    quiet = contextlib.ExitStack()  # Ray's native stderr notices, off while Ray runs with -q
     if todo:
+        quiet.enter_context(native_stderr_silenced(not options.progress))
         if not ray.is_initialized():
             # the raylet waits this long for its agents; Ray's default is short for a busy machine
             os.environ.setdefault("RAY_agent_register_timeout_ms", "120000")
@@ -387,20 +447,23 @@ def run_ray(
             extra = {"include_dashboard": False} if local else {}
             try:
                 ray.init(
-                    address=options.address, logging_level="INFO" if options.progress else "WARNING",
-                    log_to_driver=options.progress, **extra,
-                )  # fmt: skip
+                    address=options.address,
+                    logging_level="INFO" if options.progress else "ERROR",
+                    log_to_driver=options.progress,
+                    **extra,
+                )
             except Exception as err:  # Ray raises plain Exception / ConnectionError here
                 ray.shutdown()
+                quiet.close()
                 where = f"join Ray at {options.address}" if options.address else "start a local Ray"
                 book.write()
-                raise RayRunError(f"cannot {where} ({type(err).__name__}: {_first_line(err)})") from err
+                raise RayRunError(f"cannot {where} ({type(err).__name__}: {first_line(err)})") from err
             started_ray = True
         try:
-            result.actors = options.actors or default_actors(ray, options)
+            result.pool = options.actors or default_actors(ray, options)
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = options.progress
-            blocks = max(1, min(math.ceil(len(todo) / options.batch_size), 4 * result.actors * 64))
+            blocks = max(1, min(math.ceil(len(todo) / options.batch_size), 4 * result.pool * 64))
             table = pa.Table.from_pylist(todo)
             step = math.ceil(len(todo) / blocks)
             # blocks made here, on the driver: a repartition would need a task slot, and the
@@ -409,18 +472,25 @@ def run_ray(
             ds = ds.map_batches(
                 ExtractActor,
                 fn_constructor_kwargs={
-                    "make_extractor": make_extractor, "overwrite": overwrite, "max_pixels": max_pixels,
-                    "style": style, "workers": options.workers, "threads": math.ceil(options.cpus_per_actor),
+                    "make_extractor": make_extractor,
+                    "overwrite": overwrite,
+                    "max_pixels": max_pixels,
+                    "style": style,
+                    "workers": options.workers,
+                    "threads": math.ceil(options.cpus_per_actor),
                 },
                 batch_size=options.batch_size,
                 batch_format="pyarrow",
-                compute=ray.data.ActorPoolStrategy(size=result.actors),
+                compute=ray.data.ActorPoolStrategy(size=result.pool),
                 num_cpus=options.cpus_per_actor,
                 num_gpus=options.gpus_per_actor or None,
-            )  # fmt: skip
+            )
+            workers: set[str] = set()  # the manifest's actor column: who really processed images
             for batch in _batches(ray, ds):
                 rows = batch.to_pydict()
                 book.add(rows)
+                workers.update(actor for actor in rows["actor"] if actor)
+                result.actors = len(workers)
                 for status, source, error in zip(rows["status"], rows["input"], rows["error"]):
                     if status == "done":
                         result.done += 1
@@ -435,6 +505,7 @@ def run_ray(
             book.write()
             if started_ray:
                 ray.shutdown()
+            quiet.close()
     else:
         book.write()
     result.seconds = time.perf_counter() - start

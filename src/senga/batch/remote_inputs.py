@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 from senga.batch.input_manifest import ManifestError, is_manifest, read_manifest
 from senga.batch.runner import OUTPUT_EXT, SIDE_SUFFIX
+from senga.errors import first_line
 from senga.io import IMAGE_EXTENSIONS
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -48,15 +49,15 @@ class RemoteJob:
     target: Path
 
 
-def _fs(url: str):  # noqa: ANN202 - fsspec's types
+def _fs(url: str):
     try:
         import fsspec
     except ImportError:
-        raise ValueError(f"{url}: URL inputs need fsspec: pip install 'senga[ray]'") from None
+        raise ValueError(f"{url}: URL inputs need fsspec: pip install -e '.[ray]'") from None
     try:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as err:  # no backend for the scheme (e.g. s3fs missing)
-        raise ValueError(f"{url}: {str(err).strip().splitlines()[0]}") from None
+        raise ValueError(f"{url}: {first_line(err)}") from None
 
 
 def _is_image(path: str) -> bool:
@@ -80,7 +81,7 @@ def _manifest_urls(url: str) -> list[tuple[str, PurePosixPath | None]]:
         try:
             fs.get_file(path, str(local))
         except (OSError, ValueError) as err:
-            raise ManifestError(url, f"cannot read manifest ({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__})") from None
+            raise ManifestError(url, f"cannot read manifest ({first_line(err)})") from None
         try:
             entries = read_manifest(local)
         except ManifestError as err:
@@ -116,7 +117,9 @@ def plan_remote(
         try:
             if any(c in _GLOB_CHARS for c in path):
                 parts = PurePosixPath(path).parts
-                fixed = [p for p in parts[: next(i for i, p in enumerate(parts) if any(c in _GLOB_CHARS for c in p))]]
+                fixed = list(
+                    parts[: next(i for i, p in enumerate(parts) if any(c in _GLOB_CHARS for c in p))]
+                )
                 base = str(PurePosixPath(*fixed)) if fixed else ""
                 matches = [m for m in sorted(fs.glob(path)) if _is_image(m)]
                 found.extend((fs.unstrip_protocol(m), _below(m, base)) for m in matches)
@@ -130,9 +133,10 @@ def plan_remote(
             elif url.endswith("/") or fs.isdir(path):
                 base = path.rstrip("/")
                 matches = [
-                    m for m in sorted(fs.find(base))
+                    m
+                    for m in sorted(fs.find(base))
                     if _is_image(m) and not any(part.startswith(".") for part in _below(m, base).parts)
-                ]  # fmt: skip
+                ]
                 found.extend((fs.unstrip_protocol(m), _below(m, base)) for m in matches)
                 if not matches:
                     problems.append((url, "no image files in this folder"))
@@ -141,7 +145,7 @@ def plan_remote(
         except ManifestError as err:
             problems.append((err.path, err.problem))
         except OSError as err:
-            problems.append((url, f"cannot list ({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__})"))
+            problems.append((url, f"cannot list ({first_line(err)})"))
     jobs: list[RemoteJob] = []
     seen: set[str] = set()
     taken: dict[Path, str] = {}

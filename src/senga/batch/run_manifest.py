@@ -73,7 +73,9 @@ class RunManifest:
     def __len__(self) -> int:
         return len(self._columns["index"])
 
-    def add(self, rows: Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]], flush: bool = True) -> None:
+    def add(
+        self, rows: Iterable[Mapping[str, Any]] | Mapping[str, Sequence[Any]], flush: bool = True
+    ) -> None:
         """Append rows (a list of dicts, or a dict of equal-length columns); rewrite the file
         if ``flush`` and :attr:`min_interval` has passed since the last write."""
         if isinstance(rows, Mapping):

@@ -7,18 +7,24 @@ Input expansion (``INPUT...``):
   :mod:`senga.batch.input_manifest`), which acts like a folder holding the
   files it lists;
 * a folder is searched recursively for image files (:data:`senga.io.IMAGE_EXTENSIONS`,
-  hidden files and folders skipped);
+  hidden files and folders skipped); its other files are skipped and counted
+  ("1 skipped: not an image" in the summary);
+* a FIFO, device or socket (even one named like an image, or a symlink to
+  ``/dev/zero``) is never opened: it is reported as "not a regular file";
 * anything with ``*``, ``?`` or ``[`` is a glob (``**`` recurses); matched
   folders are searched like folders.
 
-Output naming:
+Output naming (one rule, whether the input is a file, a folder or a glob: the
+name depends only on where the output goes):
 
-* no ``OUT``: beside each input, ``NAME_lines.png``. Files named
+* no ``OUT``: beside each input, ``NAME_lines.png`` (the suffix keeps it from
+  replacing an input ``NAME.png`` in the same folder). Files named
   ``*_lines.*`` found by folder or glob expansion are skipped (they are
   earlier outputs), explicit file arguments are not;
 * ``OUT`` with one input file and an image extension (and not an existing
   folder): ``OUT`` is the output file, its extension picks the format;
-* otherwise ``OUT`` is a folder: ``OUT/NAME.png``, mirroring the subfolders
+* otherwise ``OUT`` is a folder: ``OUT/NAME.png`` (no suffix: a separate
+  folder of the same names, ready to pair with the inputs), mirroring the subfolders
   below an input folder (or below the fixed part of a glob). Files in an
   ``OUT`` folder below an input folder are not taken as inputs.
 
@@ -45,16 +51,19 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from senga.extract.extractor import Extractor
 from senga.batch.input_manifest import is_manifest, manifest_entries
+from senga.errors import first_line
+from senga.extract.extractor import Extractor
 from senga.extract.style import OutputStyle, render_gray
 from senga.extract.tiling import ProgressFn
 from senga.io import (
     DEFAULT_MAX_PIXELS,
     IMAGE_EXTENSIONS,
     ImageError,
-    list_images,
+    not_regular_problem,
     read_rgb,
+    scan_folder,
+    special_kind,
     write_gray,
     write_image,
 )
@@ -83,18 +92,28 @@ class RunSummary:
     done: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    #: Files of input folders (and glob matches) that are not images, skipped (``plan_outputs(not_images=...)``).
+    not_images: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
     def line(self) -> str:
-        """``"3 written, 1 skipped (output exists), 2 failed"``."""
+        """``"3 written, 1 skipped (output exists), 1 skipped: not an image (notes.txt), 2 failed"``."""
         parts = [f"{len(self.done)} written"]
         if self.skipped:
             parts.append(f"{len(self.skipped)} skipped (output exists; --overwrite to replace)")
+        if self.not_images:
+            parts.append(not_images_part(self.not_images))
         parts.append(f"{len(self.failed)} failed")
         return ", ".join(parts)
+
+
+def not_images_part(paths: Sequence[Path], named: int = 3) -> str:
+    """``"2 skipped: not an image (a.txt, b.pdf)"``: the summary's words for skipped non-image files."""
+    names = ", ".join(p.name for p in paths[:named]) + (", ..." if len(paths) > named else "")
+    return f"{len(paths)} skipped: not an image ({names})"
 
 
 def _is_glob(text: str) -> bool:
@@ -131,9 +150,16 @@ def _relative(path: Path, base: Path) -> Path:
 
 
 def plan_outputs(
-    inputs: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str] | None = None
+    inputs: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str] | None = None,
+    not_images: list[Path] | None = None,
 ) -> tuple[list[Job], list[tuple[str, str]]]:
     """Expand ``inputs`` and map each file to its output (rules in the module doc).
+
+    Args:
+        inputs, out: ``senga extract``'s ``INPUT...`` and ``-o``.
+        not_images: when given, gets the files of input folders and glob
+            matches that were skipped as not images (for the summary).
 
     Returns:
         ``(jobs, problems)``: jobs in input order (duplicates removed), and
@@ -166,12 +192,19 @@ def plan_outputs(
         # An OUT folder below this one holds earlier outputs, not inputs. (OUT equal to
         # or above it would exclude everything: then same-name outputs are refused below.)
         skip = out_dir if out_dir is not None and not _inside(folder, out_dir) else None
+        listing = scan_folder(folder)
         n = 0
-        for p in list_images(folder):
+        for p in listing.images:
             if _inside(p, skip) or p.stem.endswith(SIDE_SUFFIX):
                 continue
             found.append((p, _relative(p, root)))
             n += 1
+        for p, kind in listing.special:
+            if not _inside(p, skip):
+                problems.append((str(p), not_regular_problem(kind)))
+                n += 1
+        if not_images is not None:
+            not_images.extend(p for p in listing.not_images if not _inside(p, skip))
         return n
 
     for item in inputs:
@@ -183,10 +216,16 @@ def plan_outputs(
             for m in matches:
                 if m.is_dir():
                     n += add_folder(m, base)
+                elif _inside(m, out_dir) or m.stem.endswith(SIDE_SUFFIX):
+                    continue
                 elif m.is_file() and m.suffix.lower() in IMAGE_EXTENSIONS:
-                    if _inside(m, out_dir) or m.stem.endswith(SIDE_SUFFIX):
-                        continue
                     found.append((m, _relative(m, base)))
+                    n += 1
+                elif m.is_file():
+                    if not_images is not None:
+                        not_images.append(m)
+                elif (kind := special_kind(m)) is not None:
+                    problems.append((str(m), not_regular_problem(kind)))
                     n += 1
             if n == 0:
                 problems.append((text, "no image files match this pattern"))
@@ -202,6 +241,8 @@ def plan_outputs(
                 found.extend(entries)
             elif p.is_file():
                 found.append((p, None))
+            elif (kind := special_kind(p)) is not None:
+                problems.append((text, not_regular_problem(kind)))
             else:
                 problems.append((text, "no such file or folder"))
 
@@ -312,7 +353,7 @@ def run_files(
                 try:
                     fut.result()
                 except (OSError, ValueError) as err:
-                    why = err.strerror if isinstance(err, OSError) and err.strerror else _one_line(err)
+                    why = err.strerror if isinstance(err, OSError) and err.strerror else first_line(err)
                     finish(job, "failed", f"cannot write {job.target} ({why})")
                 else:
                     finish(job, "done")
@@ -328,20 +369,21 @@ def run_files(
                 except ImageError as err:
                     finish(job, "failed", err.problem)
                     continue
-                except Exception as err:  # a decoder bug on one odd file must not end the batch
-                    finish(job, "failed", f"cannot read ({type(err).__name__}: {_one_line(err)})")
+                except Exception as err:  # noqa: BLE001 - a decoder bug on one odd file must not end the batch
+                    finish(job, "failed", f"cannot read ({type(err).__name__}: {first_line(err)})")
                     continue
                 progress = tile_progress(job) if tile_progress is not None else None
+                source = rgb if style is not None and style.needs_rgb else None  # colors come from the input
                 try:
                     gray = extractor.predict_gray(rgb, progress)
-                except Exception as err:  # e.g. out of memory on one huge image
-                    finish(job, "failed", f"extraction failed ({type(err).__name__}: {_one_line(err)})")
+                except Exception as err:  # noqa: BLE001 - e.g. out of memory on one huge image
+                    finish(job, "failed", f"extraction failed ({type(err).__name__}: {first_line(err)})")
                     continue
                 finally:
                     del rgb
                 collect_writes(block_until=workers)
-                writes.append((job, pool.submit(write_styled, job.target, gray, style)))
-                del gray
+                writes.append((job, pool.submit(write_styled, job.target, gray, style, source)))
+                del gray, source
             collect_writes(block_until=0)
         except BaseException:
             for _, f in reads:
@@ -350,14 +392,14 @@ def run_files(
     return summary
 
 
-def write_styled(path: Path, gray: np.ndarray, style: OutputStyle | None = None) -> None:
-    """Write an ``(H, W) uint8`` line image in ``style`` (``None``: as is), atomically."""
+def write_styled(
+    path: Path, gray: np.ndarray, style: OutputStyle | None = None, rgb: np.ndarray | None = None
+) -> None:
+    """Write an ``(H, W) uint8`` line image in ``style`` (``None``: as is), atomically.
+
+    ``rgb``: the input image, for styles that take colors from it (``style.needs_rgb``).
+    """
     if style is None or style.is_identity:
         write_gray(path, gray)
     else:
-        write_image(path, render_gray(gray, style))
-
-
-def _one_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+        write_image(path, render_gray(gray, style, rgb))

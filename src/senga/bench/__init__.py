@@ -6,6 +6,8 @@ command line), :func:`synthetic_test_set` for the fixed synthetic benchmark set,
 :func:`results_markdown` / :func:`load_result` to render a finished bench again.
 """
 
+from __future__ import annotations
+
 from senga.bench.claims import Claim, check_claims
 from senga.bench.figure import FigureRow, comparison_figure, figure_size
 from senga.bench.report import results_markdown

@@ -1,4 +1,4 @@
-"""The paper's claims about Table 1 (PAPER.md), checked on our numbers.
+"""The paper's claims about Table 1 (docs/paper.md), checked on our numbers.
 
 1. Ours > W/o attn > Dice on precision;
 2. the same order on F1;

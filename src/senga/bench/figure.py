@@ -10,7 +10,7 @@ red on the full panels. Column titles use Pillow's default font.
 
 Layout (all in pixels)::
 
-    width  = gap + n_cols * (cell + gap)
+    width = gap + n_cols * (cell + gap)
     height = TITLE_HEIGHT + n_rows * (2 * cell + 2 * gap) + gap
 """
 
@@ -95,7 +95,7 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
-def _title_font(draw: ImageDraw.ImageDraw, text: str, width: int):  # type: ignore[no-untyped-def]
+def _title_font(draw: ImageDraw.ImageDraw, text: str, width: int):
     """The default font at 12 px, smaller (down to 7 px) until ``text`` fits ``width``."""
     for size in range(12, 6, -1):
         font = _font(size)
@@ -113,7 +113,7 @@ def _fit(img: Image.Image, cell: int) -> tuple[Image.Image, float]:
     return img.resize(size, resample), scale
 
 
-def _draw_centered_text(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, font) -> None:  # type: ignore[no-untyped-def]
+def _draw_centered_text(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, font) -> None:
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     x = box[0] + (box[2] - box[0] - (right - left)) // 2 - left
     y = box[1] + (box[3] - box[1] - (bottom - top)) // 2 - top
@@ -189,8 +189,8 @@ def comparison_figure(
             canvas.paste(inset, (left + (cell - inset.width) // 2, iy + (cell - inset.height) // 2))
         if row.label:
             small = _font(10)
-            left, tb, right, bottom = draw.textbbox((0, 0), row.label, font=small)
-            lx, ly = GAP + 2, top + cell - (bottom - tb) - 3
-            draw.rectangle((lx - 1, ly + tb - 1, lx + right - left + 1, ly + bottom + 1), fill=(255, 255, 255))
-            draw.text((lx - left, ly), row.label, fill=(0, 0, 0), font=small)
+            bl, bt, br, bb = draw.textbbox((0, 0), row.label, font=small)
+            lx, ly = GAP + 2, top + cell - (bb - bt) - 3
+            draw.rectangle((lx - 1, ly + bt - 1, lx + br - bl + 1, ly + bb + 1), fill=(255, 255, 255))
+            draw.text((lx - bl, ly), row.label, fill=(0, 0, 0), font=small)
     return canvas

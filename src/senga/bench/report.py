@@ -101,7 +101,9 @@ def _budget_line(budget: dict[str, Any]) -> str:
     parts.append(f"training data {train or '—'}")
     val = budget.get("val")
     parts.append(
-        f"validation `{val}` (best checkpoint evaluated)" if val else "no validation (last checkpoint evaluated)"
+        f"validation `{val}` (best checkpoint evaluated)"
+        if val
+        else "no validation (last checkpoint evaluated)"
     )
     if budget.get("overrides"):
         parts.append("overrides " + ", ".join(f"{k}={v}" for k, v in budget["overrides"].items()))
@@ -142,7 +144,7 @@ def results_markdown(
         f"- date: {result.date}",
         f"- machine: {_machine_line(result.machine)}",
         f"- budget: {_budget_line(result.budget)}",
-        "- scores: exact grayscale metrics (PAPER.md eqs. 4-6) and RMSE on 8-bit predictions, "
+        "- scores: exact grayscale metrics (docs/paper.md, eqs. 4-6) and RMSE on 8-bit predictions, "
         "mean of per-image values; best per column in bold",
         "",
     ]

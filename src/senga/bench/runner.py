@@ -50,10 +50,11 @@ from senga.bench.testsets import (
 )
 from senga.bench.variants import ABLATIONS, Variant, plan_variants
 from senga.data.paired import NamedPair
+from senga.errors import first_line
 from senga.evaluate import evaluate
 from senga.extract.tiling import DEFAULT_OVERLAP, DEFAULT_TILE, Tiling
-from senga.extract.torch_backend import resolve_device
 from senga.io import atomic_write_path, write_ink
+from senga.runtime import resolve_device
 
 #: The paper's five methods, in Table 1's order.
 DEFAULT_PRESETS: tuple[str, ...] = ("exp5", "pix2pix", "dice", "wo-attn", "ours")
@@ -114,6 +115,11 @@ class BenchConfig:
     progress: bool = True
     command: str | None = None
 
+    @property
+    def tiling(self) -> Tiling:
+        """``tile`` / ``overlap`` as the :class:`Tiling` the learned models are scored with."""
+        return Tiling(self.tile, self.overlap)
+
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad field."""
         self.out = Path(self.out)
@@ -123,7 +129,7 @@ class BenchConfig:
             raise ValueError(f"figure_rows must be >= 0, got {self.figure_rows}")
         if self.figure_cell < 4:
             raise ValueError(f"figure_cell must be >= 4 pixels, got {self.figure_cell}")
-        Tiling(self.tile, self.overlap)  # the tiling's own check, before any training
+        _ = self.tiling  # the tiling's own check, before any training
         for ab in self.ablations:
             if ab not in ABLATIONS:
                 raise ValueError(f"--ablation: unknown ablation {ab!r} (valid: {', '.join(ABLATIONS)})")
@@ -141,11 +147,23 @@ class BenchConfig:
             args += ["--train", spec]
         for spec in self.tests:
             args += ["--test", spec]
-        args += ["--presets", ",".join(self.presets) or "none", "--steps", str(self.steps), "--out", str(self.out)]
+        args += [
+            "--presets",
+            ",".join(self.presets) or "none",
+            "--steps",
+            str(self.steps),
+            "--out",
+            str(self.out),
+        ]
         for ab in self.ablations:
             args += ["--ablation", ab]
         args += ["--seed", str(self.seed)]
-        for flag, value in (("--batch", self.batch), ("--crop", self.crop), ("--device", self.device), ("--val", self.val)):
+        for flag, value in (
+            ("--batch", self.batch),
+            ("--crop", self.crop),
+            ("--device", self.device),
+            ("--val", self.val),
+        ):
             if value is not None:
                 args += [flag, str(value)]
         args += ["--classical", ",".join(self.classical) or "none"]
@@ -191,8 +209,12 @@ def _load_test_sets(cfg: BenchConfig, backend: Backend, log: Callable[[str], Non
         if spec.is_synthetic:
             path = cfg.out / SYNTH_DIRNAME
             if not path.exists():
-                log(f"making the synthetic test set: {cfg.synth_test_n} images, seed {cfg.synth_test_seed}, in {path}")
-            synthetic_test_set(path, cfg.synth_test_n, cfg.synth_test_seed, cfg.synth_test_size, backend=backend)
+                log(
+                    f"making the synthetic test set: {cfg.synth_test_n} images, seed {cfg.synth_test_seed}, in {path}"
+                )
+            synthetic_test_set(
+                path, cfg.synth_test_n, cfg.synth_test_seed, cfg.synth_test_size, backend=backend
+            )
         else:
             assert spec.path is not None
             path = spec.path
@@ -202,7 +224,9 @@ def _load_test_sets(cfg: BenchConfig, backend: Backend, log: Callable[[str], Non
         except (ValueError, FileNotFoundError) as err:
             raise ValueError(f"--test {spec.name}: {err}") from None
         names = getattr(pairs, "names", None)  # PairedFolder knows them without decoding images
-        names = [str(n) for n in names] if names is not None else [str(pairs[i][2]) for i in range(len(pairs))]
+        names = (
+            [str(n) for n in names] if names is not None else [str(pairs[i][2]) for i in range(len(pairs))]
+        )
         if not names:
             raise ValueError(f"--test {spec.name}: {path}: no image pairs")
         out.append(_TestSet(spec, path, pairs, names, _figure_picks(names, cfg.figure_rows)))
@@ -255,7 +279,9 @@ def run_bench(
     """
     backend = backend or default_backend()
     if log is None:
-        log = (lambda msg: print(f"senga bench: {msg}", file=sys.stderr)) if cfg.progress else (lambda _m: None)
+        log = (
+            (lambda msg: print(f"senga bench: {msg}", file=sys.stderr)) if cfg.progress else (lambda _m: None)
+        )
     cfg.validate()
     variants = plan_variants(list(cfg.presets), list(cfg.ablations))
     for name in cfg.classical:
@@ -266,7 +292,7 @@ def run_bench(
         try:
             configs.append(backend.get_preset(v.preset, **_train_overrides(cfg, v)))
         except (ValueError, KeyError, TypeError) as err:
-            msg = str(err).strip().strip("'\"").splitlines()[0] if str(err).strip() else type(err).__name__
+            msg = first_line(str(err).strip("'\""), type(err).__name__)  # KeyError quotes its text
             raise ValueError(f"bench row {v.name!r}: {msg}") from None
     cfg.out.mkdir(parents=True, exist_ok=True)
     test_sets = _load_test_sets(cfg, backend, log)
@@ -311,7 +337,7 @@ def run_bench(
 
             log(f"{method}: scoring on {t.spec.name} ({len(t.names)} images)")
             evaluations[t.spec.name] = evaluate(
-                predictor, t.pairs, tile=cfg.tile, overlap=cfg.overlap, device=device, name=method, keep=keep
+                predictor, t.pairs, tiling=cfg.tiling, device=device, name=method, keep=keep
             )
         return evaluations
 

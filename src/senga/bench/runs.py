@@ -104,7 +104,9 @@ def train_or_resume(
     record = _read_record(record_path)
     exists = run_dir.exists() and any(run_dir.iterdir())
     if (record is not None or exists) and not resume:
-        raise ValueError(f"{run_dir}: exists from an earlier bench; pass --resume to continue it, or use another --out")
+        raise ValueError(
+            f"{run_dir}: exists from an earlier bench; pass --resume to continue it, or use another --out"
+        )
 
     if record is not None:
         diff = _recipe_difference(record.get("recipe", {}), recipe)

@@ -98,7 +98,7 @@ def check_training_specs(train: list[str], seed: int = SYNTH_TEST_SEED) -> None:
         text = spec.strip()
         if text.split(":", 1)[0].strip() != SYNTH_KEYWORD:
             continue
-        m = _SEED_OPTION.search(text[len(SYNTH_KEYWORD):])
+        m = _SEED_OPTION.search(text[len(SYNTH_KEYWORD) :])
         if m and int(m.group(1)) == seed:
             raise ValueError(
                 f"--train {spec!r}: seed {seed} is reserved for the synthetic test set; "

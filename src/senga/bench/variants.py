@@ -1,7 +1,7 @@
 """Which models a bench trains: the presets and the paper's ablations.
 
 A *variant* is one row of the results table that needs training: a preset of
-:mod:`senga.train` plus field overrides. The ablations of PAPER.md ("Differentiable
+:mod:`senga.train` plus field overrides. The ablations of the paper (docs/paper.md, "Differentiable
 metrics") train the ``ours`` preset with one field changed; each such row is
 named ``ours[CHANGE]`` (e.g. ``ours[power:100]``). The setting the paper kept
 (``linear:0.1,0.9`` with cancellation on) *is* the ``ours`` row, so it is trained

@@ -2,7 +2,10 @@
 
 Each method maps an ``(H, W, 3) uint8`` RGB image to an ``(H, W) float32`` ink
 map in [0, 1] (1 = black line). Parameters and their defaults are documented in
-each module and in ``docs/classical.md``.
+each module and in ``docs/classical.md``. The methods need NumPy and OpenCV, not
+torch: ``import senga.classical`` imports no torch; the batched torch form of
+``morph`` (``morph_lines_torch``, ``MorphLines``) lives in :mod:`senga.classical.morph_torch`
+and is loaded on first use.
 
 =============  ==========================================  ==============================
 name           method                                       function
@@ -22,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from senga.classical.blurdiff import blurdiff_lines
-from senga.classical.morph import MorphLines, morph_lines, morph_lines_torch
+from senga.classical.morph import morph_lines
 from senga.classical.xdog import xdog_lines
+from senga.errors import check_known
 
 #: Registry: method name -> ``f(rgb uint8 (H, W, 3), **params) -> ink float32 (H, W)``.
 METHODS: dict[str, Callable[..., np.ndarray]] = {
@@ -57,7 +61,8 @@ def extract_classical(name: str, rgb: np.ndarray, **params: Any) -> np.ndarray:
             parameter the method does not have (the message lists its parameters).
 
     Example:
-        >>> img = np.full((9, 9, 3), 255, np.uint8); img[4, :] = 0
+        >>> img = np.full((9, 9, 3), 255, np.uint8)
+        >>> img[4, :] = 0
         >>> extract_classical("morph", img, size=3).shape
         (9, 9)
     """
@@ -67,13 +72,16 @@ def extract_classical(name: str, rgb: np.ndarray, **params: Any) -> np.ndarray:
 
 def check_params(name: str, params: dict[str, Any]) -> None:
     """Raise ``ValueError`` if ``name`` is not a method or ``params`` has a key it does not take."""
-    valid = method_params(name)
-    unknown = sorted(set(params) - set(valid))
-    if unknown:
-        raise ValueError(
-            f"classical method {name!r} has no parameter {', '.join(map(repr, unknown))}; "
-            f"its parameters: {', '.join(valid)}"
-        )
+    check_known(params, method_params(name), f"classical method {name!r}", "parameter")
+
+
+def __getattr__(name: str) -> Any:
+    # The torch forms load on first use, so that the numpy methods need no torch.
+    if name in ("MorphLines", "morph_lines_torch"):
+        from senga.classical import morph_torch
+
+        return getattr(morph_torch, name)
+    raise AttributeError(f"module 'senga.classical' has no attribute {name!r}")
 
 
 __all__ = [

@@ -17,7 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from senga.classical.morph import luminance
+from senga.io.color import luminance
 
 #: Luminance differences below this (in gray levels, 0..255) are float noise of
 #: the blur (a flat white area blurs to 255.00005) and count as paper, so that
@@ -41,7 +41,8 @@ def blurdiff_lines(rgb: np.ndarray, sigma: float = 3.0, gain: float = 3.0) -> np
         ``(H, W) float32`` ink map in [0, 1].
 
     Example:
-        >>> img = np.full((15, 15, 3), 255, np.uint8); img[7, :] = 0
+        >>> img = np.full((15, 15, 3), 255, np.uint8)
+        >>> img[7, :] = 0
         >>> ink = blurdiff_lines(img)
         >>> bool(ink[7, 7] > 0.5), float(ink[0, 7])
         (True, 0.0)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from senga.classical.morph import luminance
+from senga.io.color import luminance
 
 
 def _blur(x: np.ndarray, sigma: float) -> np.ndarray:
@@ -56,7 +56,8 @@ def xdog_lines(
         ``(H, W) float32`` ink map in [0, 1].
 
     Example:
-        >>> img = np.full((9, 9, 3), 255, np.uint8); img[4, :] = 0
+        >>> img = np.full((9, 9, 3), 255, np.uint8)
+        >>> img[4, :] = 0
         >>> ink = xdog_lines(img)
         >>> bool(ink[4, 4] > 0.9), float(ink[0, 4])
         (True, 0.0)

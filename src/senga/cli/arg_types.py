@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from senga.weights import MODEL_NAMES_HELP
+
 
 def int_at_least(low: int) -> Callable[[str], int]:
     """An integer >= ``low``; otherwise argparse prints ``must be >= LOW, got TEXT``."""
@@ -80,19 +82,35 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     """``--model``, ``--device``, ``--half``, ``--backend``, ``--ink-floor``: how a command that runs the model loads it
     (``senga extract`` and ``senga serve``; values go to ``LineExtractor.from_pretrained``)."""
     parser.add_argument(
-        "--model", default="default", metavar="default|PATH",
-        help="model folder (model.safetensors + config.json; for --backend onnxruntime its model.onnx, "
-        "or a .onnx file); default: the bundled model",
-    )  # fmt: skip
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs")
+        "--model",
+        default="default",
+        metavar="default|fast|PATH",
+        help=f"{MODEL_NAMES_HELP}, or a model folder (model.safetensors + config.json; for --backend "
+        "onnxruntime its model.onnx, or a .onnx file); default: default",
+    )
+    parser.add_argument(
+        "--device", default="auto", choices=("auto", "cpu", "cuda"), help="where the model runs"
+    )
     parser.add_argument("--half", action="store_true", help="float16 inference (CUDA only)")
     parser.add_argument(
-        "--backend", default="auto", choices=("auto", "torch", "onnxruntime"),
+        "--backend",
+        default="auto",
+        choices=("auto", "torch", "onnxruntime"),
         help="what runs the model: torch, or onnxruntime (no PyTorch needed); "
         "auto: torch when it is installed (docs/extraction.md)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--ink-floor", type=float_at_least(0.0), default=None, metavar="X",
+        "--ink-floor",
+        type=float_at_least(0.0),
+        default=None,
+        metavar="X",
         help="output ink below X (0..1) becomes paper; default: the model's own (bundled: 0.0625, "
         "i.e. luminance above ~239 is white); 0 keeps the faintest haze. torch backend only",
-    )  # fmt: skip
+    )
+    parser.add_argument(
+        "--precision",
+        default="auto",
+        choices=("auto", "fp32", "bf16"),
+        help="arithmetic of the torch backend: bf16 autocast needs a CPU with bf16 (else fp32); "
+        "auto: bf16 only where it was measured faster and within 1/255 (docs/fast_model.md)",
+    )

@@ -1,9 +1,11 @@
 """The end of a batch run, shared by both engines of ``senga extract``: summary line, failures, exit code.
 
-Exit codes (one rule for every ``senga`` command, see README "When something goes wrong"):
-0 when every input was written or skipped as already done; 1 when any input failed
-(a bad file, a full disk); 2 when the command itself is wrong (argparse, or a
-``ValueError`` raised before any work starts).
+Exit codes follow the one rule of every ``senga`` command (:mod:`senga.cli.main`,
+README "When something goes wrong"): :func:`finish` returns 0 when every input
+was written or skipped as already done, 1 when any input failed (the rest was
+still done). Code 2 never comes from here: a wrong command (argparse, or a
+``ValueError`` such as contradictory options or an unusable model) is refused
+by :func:`senga.cli.main.main` before the batch starts.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``senga eval PRED_DIR GT_DIR``: exact grayscale P, R, F1 (PAPER.md eqs. 4-6) and RMSE.
+"""``senga eval PRED_DIR GT_DIR``: exact grayscale P, R, F1 (docs/paper.md, eqs. 4-6) and RMSE.
 
 Examples::
 
@@ -37,7 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help='print {"mean": {P, R, F1, RMSE, n}, "images": [{name, P, R, F1, RMSE}]} instead of the table',
     )
-    parser.add_argument("--csv", metavar="FILE", help="also write per-image scores to FILE (name,P,R,F1,RMSE)")
+    parser.add_argument(
+        "--csv", metavar="FILE", help="also write per-image scores to FILE (name,P,R,F1,RMSE)"
+    )
     parser.add_argument(
         "--resize",
         action="store_true",

@@ -18,6 +18,7 @@ from typing import Any
 from senga.cli.arg_types import float_above, float_at_least, int_at_least
 from senga.cli.batch_report import finish
 from senga.extract.style import OutputStyle
+from senga.weights import is_bundled
 
 #: Manifest file name used when ``--manifest`` is not given.
 DEFAULT_MANIFEST_NAME = "senga-manifest.parquet"
@@ -28,34 +29,52 @@ def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
     ``--batch-size``, ``--manifest``."""
     group = parser.add_argument_group("engine (dataset-scale runs on Ray Data: docs/ray.md)")
     group.add_argument(
-        "--engine", default="local", choices=("local", "ray"),
-        help="local: this process (default); ray: a pool of Ray actors (pip install 'senga[ray]')",
-    )  # fmt: skip
+        "--engine",
+        default="local",
+        choices=("local", "ray"),
+        help="local: this process (default); ray: a pool of Ray actors (pip install -e '.[ray]')",
+    )
     group.add_argument(
-        "--address", default=None, metavar="auto|ray://HOST:PORT",
+        "--address",
+        default=None,
+        metavar="auto|ray://HOST:PORT",
         help="Ray cluster to join (default: $RAY_ADDRESS, else a local Ray for this run)",
-    )  # fmt: skip
+    )
     group.add_argument(
-        "--actors", type=int_at_least(1), default=None, metavar="N",
+        "--actors",
+        type=int_at_least(1),
+        default=None,
+        metavar="N",
         help="Ray actors (default: one per --gpus-per-actor share of the GPUs, else one per CPU)",
-    )  # fmt: skip
+    )
     group.add_argument(
-        "--gpus-per-actor", type=float_at_least(0.0), default=0.0, metavar="F",
+        "--gpus-per-actor",
+        type=float_at_least(0.0),
+        default=0.0,
+        metavar="F",
         help="GPUs per Ray actor (default 0: CPU actors; 1 = one actor per GPU)",
-    )  # fmt: skip
+    )
     group.add_argument(
-        "--cpus-per-actor", type=float_above(0.0), default=1.0, metavar="F",
+        "--cpus-per-actor",
+        type=float_above(0.0),
+        default=1.0,
+        metavar="F",
         help="CPUs per Ray actor, also its torch threads (default 1)",
-    )  # fmt: skip
+    )
     group.add_argument(
-        "--batch-size", type=int_at_least(1), default=4, metavar="B",
-        help="images per Ray batch handed to an actor (default 4; --batch is tiles per forward pass)",
-    )  # fmt: skip
+        "--batch-size",
+        type=int_at_least(1),
+        default=4,
+        metavar="B",
+        help="images per Ray batch handed to an actor (default 4; --tile-batch is tiles per forward pass)",
+    )
     group.add_argument(
-        "--manifest", default=None, metavar="PATH.parquet",
+        "--manifest",
+        default=None,
+        metavar="PATH.parquet",
         help=f"Ray run manifest, one row per input (default: OUT/{DEFAULT_MANIFEST_NAME} for a folder -o, "
         f"else ./{DEFAULT_MANIFEST_NAME})",
-    )  # fmt: skip
+    )
 
 
 def default_manifest(out: str | None) -> Path:
@@ -74,7 +93,7 @@ def _actor_args(args: argparse.Namespace) -> argparse.Namespace:
     (actors run in another working folder)."""
     clean = {k: v for k, v in vars(args).items() if not k.startswith("_")}
     model = clean.get("model")
-    if model not in (None, "default") and Path(model).exists():
+    if model is not None and not is_bundled(model) and Path(model).exists():
         clean["model"] = str(Path(model).absolute())
     return argparse.Namespace(**clean)
 
@@ -89,22 +108,28 @@ def run_ray_engine(
     before Ray starts) and once in each actor with the flags as given.
     """
     from senga.batch.ray_engine import RayOptions, RayRunError, require_ray, run_ray
-    from senga.batch.remote_inputs import is_url, plan_remote
-    from senga.batch.runner import plan_outputs
+    from senga.batch.remote_inputs import RemoteJob, is_url, plan_remote
+    from senga.batch.runner import Job, plan_outputs
 
     require_ray()
     options = RayOptions(
-        address=args.address, actors=args.actors, gpus_per_actor=args.gpus_per_actor,
-        cpus_per_actor=args.cpus_per_actor, batch_size=args.batch_size, workers=args.workers,
+        address=args.address,
+        actors=args.actors,
+        gpus_per_actor=args.gpus_per_actor,
+        cpus_per_actor=args.cpus_per_actor,
+        batch_size=args.batch_size,
+        workers=args.workers,
         progress=not args.quiet,
-    )  # fmt: skip
+    )
     actor_args = _actor_args(args)
     check = argparse.Namespace(**{**vars(actor_args), "device": "cpu", "half": False})
     build_extractor(check)  # fail on flags and model files here, not in every actor
     manifest = Path(args.manifest) if args.manifest else default_manifest(args.out)
     urls = [text for text in args.inputs if is_url(text)]
     paths = [text for text in args.inputs if not is_url(text)]
-    jobs, problems = plan_outputs(paths, args.out) if paths else ([], [])
+    not_images: list[Path] = []
+    local_jobs, problems = plan_outputs(paths, args.out, not_images=not_images) if paths else ([], [])
+    jobs: list[Job | RemoteJob] = list(local_jobs)
     if urls:
         remote_jobs, remote_problems = plan_remote(urls, args.out)
         jobs, problems = [*jobs, *remote_jobs], problems + remote_problems
@@ -116,11 +141,18 @@ def run_ray_engine(
         report(path, problem)
     try:
         result = run_ray(
-            jobs, functools.partial(build_extractor, actor_args), manifest, options,
-            overwrite=args.overwrite, max_pixels=args.max_pixels, style=style, on_error=report,
+            jobs,
+            functools.partial(build_extractor, actor_args),
+            manifest,
+            options,
+            overwrite=args.overwrite,
+            max_pixels=args.max_pixels,
+            style=style,
+            on_error=report,
             unplanned=problems,
-        )  # fmt: skip
+        )
     except RayRunError as err:
         print(f"senga: {err}; finished outputs are kept (see {manifest}), a rerun resumes", file=sys.stderr)
         return 1
+    result.not_images = not_images
     return finish(f"{result.line()}; manifest {manifest}", problems + result.failed, quiet=args.quiet)

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from senga.weights import BUNDLED_MODELS, MODEL_NAMES_HELP, is_bundled, resolve_model_dir
+
 NAME = "info"
 HELP = "describe a model: config, parameter count, FLOPs per megapixel"
 
@@ -21,20 +23,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_MODEL,
         metavar="MODEL",
         help="a registry name (senga, senga-noattn, pix2pix-unet, patchgan), a saved model "
-        "folder (write ./NAME for a folder named like a registry entry), or 'default' "
-        "for the bundled model (the default)",
+        f"folder (write ./NAME for a folder named like a registry entry), or {MODEL_NAMES_HELP}; "
+        "default: default",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
 def describe(model_arg: str) -> dict[str, Any]:
-    """Summary dict of ``model_arg`` (registry name, 'default' or a model folder)."""
+    """Summary dict of ``model_arg`` (registry name, bundled model name or a model folder)."""
     from senga.models import (
         count_parameters,
         create_model,
         flops_per_megapixel,
         from_pretrained,
         list_models,
+        model_config,
         model_summary,
         read_model_config,
     )
@@ -44,18 +47,15 @@ def describe(model_arg: str) -> dict[str, Any]:
         source = "registry (freshly initialised weights)"
         version = None
     else:
-        path = None if model_arg == DEFAULT_MODEL else model_arg
-        if path is not None and not Path(path).exists():
+        if not is_bundled(model_arg) and not Path(model_arg).exists():
             raise ValueError(
-                f"{path}: neither a registry model ({', '.join(list_models())}), "
-                f"'{DEFAULT_MODEL}', nor an existing model folder"
+                f"{model_arg}: neither a registry model ({', '.join(list_models())}), "
+                f"a bundled model ({', '.join(BUNDLED_MODELS)}), nor an existing model folder"
             )
-        model = from_pretrained(path)
-        version = read_model_config(path).get("senga_version")
-        from senga.models import bundled_model_dir
-
-        source = str(bundled_model_dir() if path is None else path)
-    config = dataclasses.asdict(model.config)
+        model = from_pretrained(model_arg)
+        version = read_model_config(model_arg).get("senga_version")
+        source = str(resolve_model_dir(model_arg))
+    config = dataclasses.asdict(model_config(model))
     name = config.pop("name")
     return {
         "name": name,

@@ -7,16 +7,28 @@ Each subcommand lives in its own module under :mod:`senga.cli` and exposes
 * ``add_arguments(parser)``: declare its flags,
 * ``run(args) -> int``: do the work and return the exit code.
 
+Exit codes: one rule for every subcommand (stated for users in README.md,
+"When something goes wrong"; :data:`EXIT_OK`, :data:`EXIT_FAILED`, :data:`EXIT_USAGE`):
+
+* 0: everything asked for was done (outputs skipped because they exist count as done);
+* 1: something failed while the command ran: an input file it could not use
+  (a batch, ``extract`` or ``vector``, names each one, finishes the rest and
+  ends with 1: :func:`senga.cli.batch_report.finish`), the machine (any
+  ``OSError``: a full or read-only disk, a denied permission; ``MemoryError``),
+  Ray failing mid-run, or an internal error;
+* 2: the command could not start: argparse's usage errors (unknown option,
+  bad value), a missing extra, and every ``ValueError`` / :class:`UserError`
+  (contradictory options, or a model folder, config, dataset or other file
+  the command checks before it starts that cannot be used).
+
 The error boundary (:func:`main`): no command ends in a Python traceback.
-Errors users can cause (bad files, bad configs: ``ValueError`` and friends) are
-printed as ``senga: error: PATH: problem`` with exit code 2 (an error that
-lists several problems, like ``DatasetError``, prints one indented line per
-problem after it). Failures of the machine (any ``OSError`` such as a full or
-read-only disk or a denied permission, ``MemoryError``) print one line naming
-the file and the problem, exit code 1. Anything else is a bug: one line
-``senga: internal error: ...``, exit code 1. ``senga --debug COMMAND ...``
-(or ``SENGA_DEBUG=1``) shows the traceback instead. The library itself never
-exits.
+A ``ValueError`` and friends print as ``senga: error: PATH: problem`` (an
+error that lists several problems, like ``DatasetError``, prints one indented
+line per problem after it), exit 2. An ``OSError`` or ``MemoryError`` prints
+one line naming the file and the problem, exit 1. Anything else is a bug: one
+line ``senga: internal error: ...``, exit 1. ``senga --debug COMMAND ...`` (or
+``SENGA_DEBUG=1``) shows the traceback instead. Ctrl-C exits 130. The library
+itself never exits.
 """
 
 from __future__ import annotations
@@ -29,7 +41,8 @@ import traceback
 from collections.abc import Sequence
 
 from senga import __version__
-from senga.extract.backends import missing_extra
+from senga.errors import first_line
+from senga.runtime import missing_extra
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -44,6 +57,13 @@ COMMAND_MODULES: tuple[str, ...] = (
     "senga.cli.info",
 )
 
+
+#: Exit code: everything asked for was done.
+EXIT_OK = 0
+#: Exit code: something failed while the command ran (an input of a batch, the disk, memory, a bug).
+EXIT_FAILED = 1
+#: Exit code: the command could not start (usage, option values, a model / config / dataset it checks first).
+EXIT_USAGE = 2
 
 #: Environment variable that turns ``--debug`` on (``SENGA_DEBUG=1``).
 DEBUG_ENV = "SENGA_DEBUG"
@@ -60,14 +80,9 @@ def _debug_requested(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "debug", False)) or env not in ("", "0", "false", "no", "off")
 
 
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0].strip() if text else type(err).__name__
-
-
 def describe_os_error(err: OSError) -> str:
     """``"PATH: problem"`` for an ``OSError`` (the file it names, the system's words for errno)."""
-    problem = err.strerror or _first_line(err)
+    problem = err.strerror or first_line(err)
     if err.filename is not None:
         where = os.fsdecode(err.filename)
         if err.filename2 is not None:
@@ -79,34 +94,37 @@ def describe_os_error(err: OSError) -> str:
 def report_error(err: BaseException) -> int:
     """Print ``err`` as ``senga: error: ...`` (one line, plus listed problems) and return the exit code."""
     if isinstance(err, MemoryError):
-        detail = _first_line(err) if str(err).strip() else "the data or model did not fit"
-        print(f"senga: error: out of memory ({detail}); use smaller inputs, --crop, --batch or --tile", file=sys.stderr)
-        return 1
+        detail = first_line(err, "the data or model did not fit")
+        print(
+            f"senga: error: out of memory ({detail}); use smaller inputs, --crop, --batch or --tile",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if isinstance(err, OSError):
         print(f"senga: error: {describe_os_error(err)}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if isinstance(err, (UserError, ValueError, KeyError)):
         lines = [line.rstrip() for line in str(err).strip().splitlines()] or [type(err).__name__]
         head = lines[0].strip()
         if isinstance(err, KeyError):
             head = head.strip("'\"")
         print(f"senga: error: {head}", file=sys.stderr)
-        detail = [line for line in lines[1:] if line.strip()]
-        for line in detail[:MAX_DETAIL_LINES]:
+        more = [line for line in lines[1:] if line.strip()]
+        for line in more[:MAX_DETAIL_LINES]:
             print(line if line.startswith(" ") else f"  {line}", file=sys.stderr)
-        if len(detail) > MAX_DETAIL_LINES:
-            print(f"  ... and {len(detail) - MAX_DETAIL_LINES} more lines", file=sys.stderr)
-        return 2
+        if len(more) > MAX_DETAIL_LINES:
+            print(f"  ... and {len(more) - MAX_DETAIL_LINES} more lines", file=sys.stderr)
+        return EXIT_USAGE
     name = type(err).__name__
     if name == "SafetensorError":  # a damaged .safetensors file that no caller named
-        print(f"senga: error: unreadable safetensors file ({_first_line(err)})", file=sys.stderr)
-        return 1
+        print(f"senga: error: unreadable safetensors file ({first_line(err)})", file=sys.stderr)
+        return EXIT_FAILED
     print(
-        f"senga: internal error: {name}: {_first_line(err)} (rerun with --debug for the traceback "
+        f"senga: internal error: {name}: {first_line(err)} (rerun with --debug for the traceback "
         "and report it)",
         file=sys.stderr,
     )
-    return 1
+    return EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,7 +163,7 @@ def _add_needs_torch(
 ) -> None:
     message = f"senga {name} {missing_extra(module)}"
     if p is None:  # every word after the command is taken as is (no option parsing)
-        help_ = f"(needs PyTorch: pip install 'senga[torch]') senga {name}"
+        help_ = f"(needs PyTorch: pip install -e '.[torch]') senga {name}"
         p = sub.add_parser(name, help=help_, add_help=False, prefix_chars="\0")
         p.add_argument("_args", nargs="*", help=argparse.SUPPRESS)
     else:
@@ -162,9 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
-        return 2
+        return EXIT_USAGE
     try:
-        return int(args._run(args) or 0)
+        return int(args._run(args) or EXIT_OK)
     except KeyboardInterrupt:
         print("senga: interrupted", file=sys.stderr)
         return 130
@@ -177,11 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if needs is None:
             return report_error(err)
         print(f"senga: error: senga {args.command} {needs}", file=sys.stderr)
-        return 2
-    except BaseException as err:  # the boundary: one line, no traceback unless asked for
+        return EXIT_USAGE
+    except BaseException as err:  # noqa: BLE001 - the boundary: one line, no traceback unless asked for
         if _debug_requested(args):
             traceback.print_exc()
         return report_error(err)
+
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

@@ -5,7 +5,8 @@ Examples::
     senga synth data/synth --n 1000 --seed 0                  # 512x512 pairs
     senga synth /tmp/s --n 12 --sheet /tmp/sheet.png          # and a contact sheet to look at
     senga synth data/wide --n 200 --size 768x512 --workers 4  # width x height, 4 processes
-    senga synth data/anime --n 300 --style anime --size 1024  # anime-grade details (issue 8)
+    senga synth data/anime --n 300 --style anime --size 1024  # anime-grade details
+    senga synth data/tone --suite screentone --n 6 --size 768 # a hard-case suite (docs/hardcases.md)
 
 Writes OUT_DIR/color/synth_NNNNNN.png, OUT_DIR/line/synth_NNNNNN.png and
 OUT_DIR/meta.json. The same seed and generator version always give
@@ -22,9 +23,19 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from senga.errors import check_known
 from senga.io.outputs import OutputGuard, spelled_like
 
 NAME = "synth"
+#: Hard-case suites (``senga.data.synth.hardcases.SUITES``; listed here so ``--help`` needs no OpenCV).
+SUITE_NAMES: tuple[str, ...] = (
+    "screentone",
+    "low-contrast",
+    "dark-fill",
+    "colored-lines",
+    "faint-lines",
+    "thick-lines",
+)
 HELP = "write synthetic color illustrations with their exact line art (training / test data)"
 
 
@@ -37,7 +48,9 @@ def parse_size_arg(text: str) -> tuple[int, int]:
         else:
             w = h = int(t)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected SIDE or WIDTHxHEIGHT, e.g. 512 or 768x512, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected SIDE or WIDTHxHEIGHT, e.g. 512 or 768x512, got {text!r}"
+        ) from None
     if w < 32 or h < 32:
         raise argparse.ArgumentTypeError(f"sides must be at least 32 px, got {text!r}")
     return h, w
@@ -63,7 +76,9 @@ _non_negative = _int_at_least(0, "non-negative")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="output folder (color/, line/, meta.json)")
+    parser.add_argument(
+        "out_dir", type=Path, metavar="OUT_DIR", help="output folder (color/, line/, meta.json)"
+    )
     parser.add_argument("--n", type=_positive, default=100, help="number of pairs (default 100)")
     parser.add_argument("--seed", type=_non_negative, default=0, help="stream seed (default 0)")
     parser.add_argument(
@@ -95,11 +110,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="preset applied before --config: 'anime' adds dense thin hair strands, dark lines over dark fills, "
         "airbrush and gloss, detailed eyes, shadow hatching, thin lines on large canvases (default: default)",
     )
-    parser.add_argument("--clean", action="store_true", help="no file degradations (blur, resampling, noise, JPEG)")
+    parser.add_argument(
+        "--suite",
+        choices=SUITE_NAMES,
+        default=None,
+        help="write a hard-case suite instead (exact ground truth, OUT_DIR/measure/ holds the pixels its own "
+        "measure counts; docs/hardcases.md); --style, --config, --clean and --sheet do not apply",
+    )
+    parser.add_argument(
+        "--clean", action="store_true", help="no file degradations (blur, resampling, noise, JPEG)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-def load_config(path: Path | None, clean: bool, style: str = "default"):  # type: ignore[no-untyped-def]
+def load_config(path: Path | None, clean: bool, style: str = "default"):
     """The SynthConfig from ``--style`` (a preset), ``--config`` (fields override it) and ``--clean``."""
     # not at the top: the synthesizer needs OpenCV (the torch extra); `senga --help` should not load it
     from senga.data.synth import SynthConfig
@@ -115,9 +139,7 @@ def load_config(path: Path | None, clean: bool, style: str = "default"):  # type
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected a JSON object of SynthConfig fields")
         merged = cfg.to_dict()
-        unknown = sorted(set(data) - set(merged))
-        if unknown:
-            raise ValueError(f"{path}: unknown SynthConfig field(s) {', '.join(unknown)}")
+        check_known(data, merged, str(path), "SynthConfig field")
         merged.update(data)
         cfg = SynthConfig.from_dict(merged)
     return cfg.without_degradation() if clean else cfg
@@ -127,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     # as in load_config: the synthesizer needs OpenCV (the torch extra), loaded when the command runs
     from senga.data.synth import write_dataset
 
+    if getattr(args, "suite", None) is not None:
+        return _run_suite(args)
     # outputs resolved once; --sheet never replaces the --config file it reads
     guard = OutputGuard(inputs=[args.config] if args.config is not None else [])
     out_dir = spelled_like(guard.check_dir(args.out_dir), args.out_dir)
@@ -155,4 +179,22 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {args.n} pairs ({w}x{h}, seed {args.seed}) to {args.out_dir}"
         + (f"; sheet {args.sheet}" if args.sheet else "")
     )
+    return 0
+
+
+def _run_suite(args: argparse.Namespace) -> int:
+    """``--suite NAME``: pairs ``0..n-1`` of the suite's stream ``--seed`` at ``--size``."""
+    from senga.data.synth.hardcases import write_suite
+
+    if (
+        args.config is not None
+        or args.clean
+        or args.sheet is not None
+        or getattr(args, "style", "default") != "default"
+    ):
+        raise ValueError("--suite: --style, --config, --clean and --sheet do not apply to a hard-case suite")
+    out_dir = spelled_like(OutputGuard(inputs=[]).check_dir(args.out_dir), args.out_dir)
+    write_suite(str(out_dir), args.suite, args.n, args.seed, size=args.size)
+    h, w = args.size
+    print(f"wrote {args.n} {args.suite} pairs ({w}x{h}, seed {args.seed}) to {args.out_dir}")
     return 0

@@ -22,6 +22,7 @@ from senga.cli.main import UserError
 from senga.io.outputs import OutputGuard, spelled_like
 from senga.train.config import parse_sets
 from senga.train.presets import PRESETS
+from senga.weights import MODEL_NAMES_HELP
 
 NAME = "train"
 HELP = "train a line extractor (the paper's presets) on paired folders and/or synthetic data"
@@ -37,27 +38,56 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "data specs: DIR[:weight=W] (a paired folder DIR/color + DIR/line) or synth[:weight=W,seed=S,size=N]\n"
         "validation: DIR or synth[:n=N,seed=S,size=N]\n"
-        "presets: ours (paper), wo-attn, dice (Deng), pix2pix (Isola), exp5 (Matsuda); see docs/training.md"
+        "presets: ours (paper), wo-attn, dice (Deng), pix2pix (Isola), exp5 (Matsuda), "
+        "fast (distils the bundled model, docs/fast_model.md); see docs/training.md"
     )
     what = parser.add_argument_group("what to train")
     what.add_argument("--preset", choices=PRESET_NAMES, default=None, help="the method (default ours)")
-    what.add_argument("--data", action="append", default=[], metavar="SPEC",
-                      help="training data; repeat to mix sources by weight")
-    what.add_argument("--val", action="append", default=None, metavar="DIR|synth:n=N",
-                      help="validation set: scored with the exact metrics, picks RUN/best; "
-                           "repeat for several sets (best = best worst-set F1)")
+    what.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="training data; repeat to mix sources by weight",
+    )
+    what.add_argument(
+        "--val",
+        action="append",
+        default=None,
+        metavar="DIR|synth:n=N",
+        help="validation set: scored with the exact metrics, picks RUN/best; "
+        "repeat for several sets (best = best worst-set F1)",
+    )
     what.add_argument("--out", type=Path, default=None, metavar="RUN_DIR", help="the run folder to create")
-    what.add_argument("--init", default=None, metavar="DIR|bundled",
-                      help="fine-tune: start from these weights (a model folder or the bundled model); "
-                           f"the learning rate then defaults to {FINETUNE_LR:g} (--lr overrides)")
-    what.add_argument("--resume", type=Path, default=None, metavar="RUN_DIR",
-                      help="continue a run from RUN_DIR/last with its saved config (--steps/--epochs extend it)")
+    what.add_argument(
+        "--init",
+        default=None,
+        metavar="default|fast|DIR",
+        help=f"fine-tune: start from these weights: {MODEL_NAMES_HELP}, or a model folder; "
+        f"the learning rate then defaults to {FINETUNE_LR:g} (--lr overrides)",
+    )
+    what.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="RUN_DIR",
+        help="continue a run from RUN_DIR/last with its saved config (--steps/--epochs extend it)",
+    )
 
     over = parser.add_argument_group("overrides (default: the preset's, i.e. the paper's)")
-    over.add_argument("--indicator", default=None, metavar="linear:X0,Y0|power:GAMMA",
-                      help="differentiable indicator of the paper's loss (eqs. 7-8)")
-    over.add_argument("--cancellation", type=on_off, default=None, metavar="on|off",
-                      help="multiply P~'s numerator by f(H) too (eq. 9)")
+    over.add_argument(
+        "--indicator",
+        default=None,
+        metavar="linear:X0,Y0|power:GAMMA",
+        help="differentiable indicator of the paper's loss (eqs. 7-8)",
+    )
+    over.add_argument(
+        "--cancellation",
+        type=on_off,
+        default=None,
+        metavar="on|off",
+        help="multiply P~'s numerator by f(H) too (eq. 9)",
+    )
     over.add_argument("--f1-weight", type=float, default=None, help="weight of 1/F1~")
     over.add_argument("--bce-weight", type=float, default=None, help="weight of the BCE term")
     over.add_argument("--crop", type=int, default=None, help="training crop side (paper 256)")
@@ -69,8 +99,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     over.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     over.add_argument("--device", default=None, help="auto (default), cpu, cuda or cuda:N")
     over.add_argument("--workers", type=int, default=None, help="data loading processes (default 2)")
-    over.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="sets",
-                      help="any other config field, e.g. amp=bf16, loss_params.bce_weight=0.01, grad_clip=1")
+    over.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        dest="sets",
+        help="any other config field, e.g. amp=bf16, loss_params.bce_weight=0.01, grad_clip=1",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -126,7 +162,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.data:
             raise UserError("--data SPEC is required: a paired folder or synth")
         config = get_preset(args.preset or "ours", **overrides)
-        run_dir = spelled_like(OutputGuard().check_dir(args.out), args.out)  # resolved once (no ``..`` tricks)
+        run_dir = spelled_like(
+            OutputGuard().check_dir(args.out), args.out
+        )  # resolved once (no ``..`` tricks)
     result = train(config, run_dir, resume=args.resume is not None, progress=not args.quiet)
     if os.environ.get("RANK", "0") == "0":  # one summary line under torchrun
         best = f", best F1 {result.best_f1:.4f}: {result.best_dir}" if result.best_dir else ""

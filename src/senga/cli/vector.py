@@ -27,14 +27,33 @@ HELP = "render SVG drawings into exact (color, line art) pairs with anime-style 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="SVG files or folders (searched recursively)")
-    parser.add_argument("-o", "--out", type=Path, required=True, metavar="OUT", help="output folder (color/, line/, meta.json)")
-    parser.add_argument("--n", type=int_at_least(1), default=100, help="number of pairs (default 100)")
-    parser.add_argument("--size", type=int_at_least(32), default=768, help="long side in pixels (default 768)")
-    parser.add_argument("--seed", type=int_at_least(0), default=0, help="seed of file order and coloring (default 0)")
-    parser.add_argument("--workers", type=int_at_least(1), default=1, help="processes (same output for any value)")
     parser.add_argument(
-        "--sheet", type=Path, default=None, metavar="FILE.png", help="also write a contact sheet (color | line) of the first pairs"
+        "sources", nargs="+", type=Path, metavar="SRC", help="SVG files or folders (searched recursively)"
+    )
+    parser.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        required=True,
+        metavar="OUT",
+        help="output folder (color/, line/, meta.json)",
+    )
+    parser.add_argument("--n", type=int_at_least(1), default=100, help="number of pairs (default 100)")
+    parser.add_argument(
+        "--size", type=int_at_least(32), default=768, help="long side in pixels (default 768)"
+    )
+    parser.add_argument(
+        "--seed", type=int_at_least(0), default=0, help="seed of file order and coloring (default 0)"
+    )
+    parser.add_argument(
+        "--workers", type=int_at_least(1), default=1, help="processes (same output for any value)"
+    )
+    parser.add_argument(
+        "--sheet",
+        type=Path,
+        default=None,
+        metavar="FILE.png",
+        help="also write a contact sheet (color | line) of the first pairs",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -46,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         from senga.data.vector import write_vector_pairs
     except ModuleNotFoundError as err:
         if err.name == "resvg_py":
-            raise ValueError("senga vector needs the SVG renderer: pip install 'senga[vector]'") from None
+            raise ValueError("senga vector needs the SVG renderer: pip install -e '.[vector]'") from None
         raise
 
     bar = tqdm(total=args.n, unit="pair", disable=args.quiet or args.n < 2, file=sys.stderr)
@@ -56,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         report = write_vector_pairs(
-            args.sources, args.out, args.n, seed=args.seed, size=args.size, workers=args.workers, progress=progress
+            args.sources,
+            args.out,
+            args.n,
+            seed=args.seed,
+            size=args.size,
+            workers=args.workers,
+            progress=progress,
         )
     finally:
         bar.close()
@@ -65,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
         from senga.io import atomic_write_path, read_ink, read_rgb
 
         names = [name for name, _ in report.written[:12]]
-        pairs = [(read_rgb(args.out / "color" / f"{m}.png"), read_ink(args.out / "line" / f"{m}.png")) for m in names]
+        pairs = [
+            (read_rgb(args.out / "color" / f"{m}.png"), read_ink(args.out / "line" / f"{m}.png"))
+            for m in names
+        ]
         with atomic_write_path(args.sheet) as tmp:
             contact_sheet(pairs, columns=3).save(tmp, format="PNG")
     reasons = ", ".join(f"{k} {v}" for k, v in report.reasons().items())
@@ -76,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
         + (f"; sheet {args.sheet}" if args.sheet else "")
     )
     if len(report.written) < args.n:
-        print(f"senga: only {len(report.written)} of {args.n} pairs: no other usable drawing", file=sys.stderr)
+        print(
+            f"senga: only {len(report.written)} of {args.n} pairs: no other usable drawing", file=sys.stderr
+        )
     if report.failed:
         print(f"senga: {len(report.failed)} SVG file(s) failed:", file=sys.stderr)
         for line in report.failed:

@@ -1,6 +1,6 @@
 """The paper's per-sample augmentation: random scale, rotation by k*90 degrees, flip, crop.
 
-PAPER.md, "Training setup": each epoch every pair gets random scaling,
+docs/paper.md, "Training setup": each epoch every pair gets random scaling,
 rotation by a multiple of 90 degrees and a horizontal flip, then a 256x256
 crop. Choices where the paper is silent (see docs/data.md):
 
@@ -125,8 +125,16 @@ def sample_params(
     top, win_h, out_h, crop_top, pad_top = _axis(height, s, crop, u[1], u[2])
     left, win_w, out_w, crop_left, pad_left = _axis(width, s, crop, u[3], u[4])
     return AugmentParams(
-        top=top, left=left, height=win_h, width=win_w, out_h=out_h, out_w=out_w,
-        crop_top=crop_top, crop_left=crop_left, pad_top=pad_top, pad_left=pad_left,
+        top=top,
+        left=left,
+        height=win_h,
+        width=win_w,
+        out_h=out_h,
+        out_w=out_w,
+        crop_top=crop_top,
+        crop_left=crop_left,
+        pad_top=pad_top,
+        pad_left=pad_left,
         k=min(int(u[5] * 4), 3) if rotate else 0,
         flip=bool(u[6] < 0.5) if flip else False,
     )
@@ -164,7 +172,7 @@ def augment_pair(
     rotate: bool = True,
     flip: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Augment one pair with the identical random geometric transform (PAPER.md, "Training setup").
+    """Augment one pair with the identical random geometric transform (docs/paper.md, "Training setup").
 
     Args:
         rgb: ``(H, W, 3) uint8`` color image.
@@ -194,6 +202,8 @@ def augment_pair(
     return apply_params(rgb, params, crop, 255), apply_params(ink, params, crop, 0.0)
 
 
-def augment_with(config: AugmentConfig, rgb: np.ndarray, ink: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def augment_with(
+    config: AugmentConfig, rgb: np.ndarray, ink: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`augment_pair` with the options of an :class:`AugmentConfig`."""
     return augment_pair(rgb, ink, rng, config.crop, config.scale, config.rotate, config.flip)

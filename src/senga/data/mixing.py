@@ -16,7 +16,7 @@ Example::
     sources = [build_source("synth:weight=3"), build_source("data/mine")]
     ds = MixedTrainingSet(sources, [3, 1], AugmentConfig(), seed=0, length=steps * 15)
     for rgb, ink in make_loader(ds, batch_size=15, workers=4):
-        ...   # rgb (15, 3, 256, 256), ink (15, 1, 256, 256), float32
+        ...  # rgb (15, 3, 256, 256), ink (15, 1, 256, 256), float32
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -166,7 +167,7 @@ def make_loader(
     # Workers come from a fork server, not a plain fork: forking a process whose
     # OpenMP / OpenCV thread pools are already running can deadlock the child
     # (seen here: a worker hung in torch.set_num_threads).
-    extra = (
+    extra: dict[str, Any] = (
         {
             "prefetch_factor": prefetch_factor,
             "worker_init_fn": _worker_init,

@@ -12,8 +12,8 @@ single :class:`DatasetError`; nothing is skipped silently.
 
 Example::
 
-    ds = PairedFolder("data/mine")          # raises DatasetError listing every problem
-    rgb, ink, name = ds[0]                  # (H,W,3) uint8, (H,W) float32, "NAME"
+    ds = PairedFolder("data/mine")  # raises DatasetError listing every problem
+    rgb, ink, name = ds[0]  # (H,W,3) uint8, (H,W) float32, "NAME"
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
+from senga.errors import SengaError
 from senga.io import DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, ImageError, open_image, read_ink, read_rgb
 
 #: Sub-folder names of a paired dataset.
@@ -44,24 +46,29 @@ ArrayPair = tuple[np.ndarray, np.ndarray]
 NamedPair = tuple[np.ndarray, np.ndarray, str]
 
 
-class DatasetError(ValueError):
+class DatasetError(SengaError):
     """A paired folder cannot be used as a dataset.
 
     ``str(err)`` is a one-line summary ``"ROOT: N problems in paired folder"``
     followed by one line per problem (``"  color/NAME.png: no line partner ..."``),
     at most :data:`MAX_LISTED_PROBLEMS` of them and then ``"  ... and K more problems"``.
-    ``err.problems`` holds every problem line without indentation.
+    ``err.problems`` holds every problem line without indentation; ``err.root`` (=
+    ``err.path``) the folder.
     """
 
     def __init__(self, root: str | os.PathLike[str], problems: Sequence[str]) -> None:
         self.root = str(root)
         self.problems = list(problems)
         n = len(self.problems)
-        head = f"{self.root}: {n} problem{'s' if n != 1 else ''} in paired folder"
+        head = f"{n} problem{'s' if n != 1 else ''} in paired folder"
         listed = [f"  {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
         if n > MAX_LISTED_PROBLEMS:
             listed.append(f"  ... and {n - MAX_LISTED_PROBLEMS} more problems")
-        super().__init__("\n".join([head, *listed]))
+        super().__init__(root, "\n".join([head, *listed]))
+
+    def __reduce__(self) -> tuple[type[DatasetError], tuple[object, ...]]:
+        # rebuilt from (root, problems), not from the formatted message
+        return (type(self), (self.root, self.problems))
 
 
 @dataclass(frozen=True)
@@ -86,8 +93,7 @@ def _list_side(folder: Path, side: str, problems: list[str], duplicates: set[str
             continue
         if path.suffix.lower() not in IMAGE_EXTENSIONS:
             problems.append(
-                f"{side}/{path.name}: not an image file extension "
-                f"(supported: {', '.join(IMAGE_EXTENSIONS)})"
+                f"{side}/{path.name}: not an image file extension (supported: {', '.join(IMAGE_EXTENSIONS)})"
             )
             continue
         by_stem.setdefault(path.stem, []).append(path)
@@ -190,7 +196,7 @@ def validate_pairs(
     return pairs
 
 
-class PairedFolder:
+class PairedFolder(Sequence[NamedPair]):
     """A validated paired folder: ``ds[i] -> (rgb (H,W,3) uint8, ink (H,W) float32, name)``.
 
     Args:
@@ -231,12 +237,22 @@ class PairedFolder:
         if rgb.shape[:2] != ink.shape:  # a file changed after validation
             raise DatasetError(
                 self.root,
-                [f"{pair.name}: size mismatch: color is {rgb.shape[1]}x{rgb.shape[0]}, "
-                 f"line is {ink.shape[1]}x{ink.shape[0]} (width x height)"],
+                [
+                    f"{pair.name}: size mismatch: color is {rgb.shape[1]}x{rgb.shape[0]}, "
+                    f"line is {ink.shape[1]}x{ink.shape[0]} (width x height)"
+                ],
             )
         return rgb, ink
 
-    def __getitem__(self, index: int) -> NamedPair:
+    @overload
+    def __getitem__(self, index: int) -> NamedPair: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[NamedPair]: ...
+
+    def __getitem__(self, index: int | slice) -> NamedPair | list[NamedPair]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
         pair = self.pairs[index]
         rgb, ink = self._cache[index] if self._cache is not None else self._read(pair)
         return rgb, ink, pair.name

@@ -1,6 +1,6 @@
 """The preload path: the whole dataset on the training device, augmented there with torch ops.
 
-PAPER.md, "Training setup": "The whole dataset is loaded onto the GPU first."
+docs/paper.md, "Training setup": "The whole dataset is loaded onto the GPU first."
 For small folder datasets this removes all file and host work from the
 training loop. Each pair is stored once as a ``(4, H, W) uint8`` tensor
 (RGB + ink * 255; ink read from 8-bit files is exactly ``k/255``, so this is
@@ -23,7 +23,7 @@ Batch ``t`` is samples ``t*B .. t*B+B-1``: a pure function of
 Example::
 
     data = PreloadedPairs(list(PairedFolder("data/mine")), device="cuda")
-    rgb, ink = data.batch(step, batch_size=15)   # (15,3,256,256), (15,1,256,256) on cuda
+    rgb, ink = data.batch(step, batch_size=15)  # (15,3,256,256), (15,1,256,256) on cuda
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ from senga.data.sources import Source, check_weights, pick_source
 _PAPER = (1.0, 1.0, 1.0, 0.0)
 
 
-def apply_params_torch(image: torch.Tensor, params: AugmentParams, crop: int, paper: Sequence[float]) -> torch.Tensor:
+def apply_params_torch(
+    image: torch.Tensor, params: AugmentParams, crop: int, paper: Sequence[float]
+) -> torch.Tensor:
     """Apply one transform to a ``(C, H, W)`` float tensor -> ``(C, crop, crop)``.
 
     The torch twin of :func:`senga.data.augment.apply_params` (same geometry;
@@ -76,7 +78,9 @@ def _stack_pair(rgb: np.ndarray, ink: np.ndarray) -> torch.Tensor:
             f"preload: expected rgb (H, W, 3) and ink (H, W) of one size, got {tuple(rgb.shape)} and {tuple(ink.shape)}"
         )
     ink8 = np.clip(np.rint(np.asarray(ink, dtype=np.float32) * 255.0), 0, 255).astype(np.uint8)
-    return torch.from_numpy(np.concatenate([rgb.astype(np.uint8, copy=False), ink8[..., None]], axis=2)).permute(2, 0, 1)
+    return torch.from_numpy(
+        np.concatenate([rgb.astype(np.uint8, copy=False), ink8[..., None]], axis=2)
+    ).permute(2, 0, 1)
 
 
 class PreloadedPairs:
@@ -96,7 +100,7 @@ class PreloadedPairs:
 
     def __init__(
         self,
-        pairs: Sequence[tuple[np.ndarray, ...]],
+        pairs: Sequence[tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, str]],
         device: str | torch.device = "cpu",
         augment: AugmentConfig | None = None,
         seed: int = 0,
@@ -132,11 +136,13 @@ class PreloadedPairs:
             ValueError: a source is an endless stream (``synth``): use the DataLoader path.
         """
         check_weights(weights, len(sources))
-        pairs: list[tuple[np.ndarray, ...]] = []
+        pairs: list[tuple[np.ndarray, np.ndarray, str]] = []
         per_pair: list[float] = []
         for source, weight in zip(sources, weights):
             if not source.finite:
-                raise ValueError(f"preload: data source {source.name!r} is an endless stream; it cannot be preloaded")
+                raise ValueError(
+                    f"preload: data source {source.name!r} is an endless stream; it cannot be preloaded"
+                )
             items = source.pairs()
             pairs += items
             per_pair += [weight / len(items)] * len(items)
@@ -183,7 +189,9 @@ class PreloadedPairs:
         samples = [self.sample(j) for j in range(step * batch_size, (step + 1) * batch_size)]
         return torch.stack([s[0] for s in samples]), torch.stack([s[1] for s in samples])
 
-    def batches(self, batch_size: int, start_step: int = 0, steps: int | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    def batches(
+        self, batch_size: int, start_step: int = 0, steps: int | None = None
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         """Batches from ``start_step`` on (``steps`` of them, or endlessly)."""
         step = start_step
         while steps is None or step < start_step + steps:

@@ -31,14 +31,18 @@ def _check(name: str, value: int) -> int:
 def sample_rng(seed: int, rank: int, index: int) -> np.random.Generator:
     """The generator for sample ``index`` of rank ``rank``'s stream under ``seed``."""
     return np.random.default_rng(
-        np.random.SeedSequence([TAG_SAMPLE, _check("seed", seed), _check("rank", rank), _check("index", index)])
+        np.random.SeedSequence(
+            [TAG_SAMPLE, _check("seed", seed), _check("rank", rank), _check("index", index)]
+        )
     )
 
 
 def epoch_rng(seed: int, rank: int, epoch: int) -> np.random.Generator:
     """The generator for epoch-level draws (the order pairs are visited in)."""
     return np.random.default_rng(
-        np.random.SeedSequence([TAG_EPOCH, _check("seed", seed), _check("rank", rank), _check("epoch", epoch)])
+        np.random.SeedSequence(
+            [TAG_EPOCH, _check("seed", seed), _check("rank", rank), _check("epoch", epoch)]
+        )
     )
 
 

@@ -126,7 +126,7 @@ def parse_data_spec(text: str, validation: bool = False) -> DataSpec:
 
     Example::
 
-        parse_data_spec("synth:weight=3,seed=7")   # DataSpec(kind="synth", weight=3.0, seed=7, ...)
+        parse_data_spec("synth:weight=3,seed=7")  # DataSpec(kind="synth", weight=3.0, seed=7, ...)
     """
     original = text
     text = text.strip()
@@ -227,7 +227,7 @@ class ArraySource(Source):
         if not pairs:
             raise ValueError(f"data source {name!r}: no pairs")
         self._pairs: list[NamedPair] = [
-            (p[0], p[1], p[2] if len(p) > 2 else f"{name}-{i:04d}")  # type: ignore[misc]
+            (p[0], p[1], p[2] if len(p) > 2 else f"{name}-{i:04d}")  # type: ignore[misc]  # len() tells the tuple shapes apart
             for i, p in enumerate(pairs)
         ]
         self.name = name
@@ -256,7 +256,10 @@ class SynthSource(Source):
     INDEX_RANGE = 2**31
 
     def __init__(
-        self, seed: int = DEFAULT_SYNTH_SEED, size: int = DEFAULT_SYNTH_SIZE, config: SynthConfig | None = None
+        self,
+        seed: int = DEFAULT_SYNTH_SEED,
+        size: int = DEFAULT_SYNTH_SIZE,
+        config: SynthConfig | None = None,
     ) -> None:
         self.seed, self.size, self.config = seed, size, config
         self.name = f"{SYNTH}:seed={seed},size={size}"
@@ -281,7 +284,9 @@ class SynthSource(Source):
         return state
 
 
-def build_source(spec: DataSpec | str, preload: bool = False, synth_config: SynthConfig | None = None) -> Source:
+def build_source(
+    spec: DataSpec | str, preload: bool = False, synth_config: SynthConfig | None = None
+) -> Source:
     """Make the :class:`Source` a spec names; folders are validated here.
 
     Args:
@@ -384,4 +389,3 @@ def load_validation(
         raise ValueError(f"load_validation: n_synth must be >= 1, got {n_synth}")
     source = SynthSource(seed=val_seed, size=val_size, config=synth_config)
     return [(*source.pair_at(i), f"synth-{val_seed}-{i:04d}") for i in range(n_synth)]
-

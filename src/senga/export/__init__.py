@@ -4,9 +4,11 @@
 * :func:`export_pretrained`: a saved model folder (or the bundled model) -> ``.onnx``,
   recording the sha256 of the ``model.safetensors`` it came from.
 
-Needs PyTorch and the ``onnx`` package (``pip install 'senga[torch]'``); running
+Needs PyTorch and the ``onnx`` package (``pip install -e '.[torch]'``); running
 the result needs neither (:class:`senga.extract.backends.OnnxBackend`).
 """
+
+from __future__ import annotations
 
 from senga.export.onnx_export import export_onnx, export_pretrained, sha256_file
 

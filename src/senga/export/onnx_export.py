@@ -28,6 +28,8 @@ import json
 import os
 import warnings
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -43,6 +45,11 @@ from senga.extract.backends import (
     ONNX_OUTPUT,
 )
 from senga.io import atomic_write_path
+from senga.models.generator import SengaGenerator
+from senga.weights import resolve_model_dir
+
+if TYPE_CHECKING:
+    import onnx
 
 #: ONNX opset of exported files (onnxruntime >= 1.14 runs it).
 OPSET = 17
@@ -50,11 +57,13 @@ OPSET = 17
 CHECK_TOLERANCE = 1e-4
 
 
-def _need_onnx() -> object:
+def _need_onnx() -> ModuleType:
     try:
         import onnx
     except ImportError:
-        raise ValueError("senga export needs the onnx package: pip install onnx (or pip install 'senga[torch]')") from None
+        raise ValueError(
+            "senga export needs the onnx package: pip install onnx (or pip install -e '.[torch]')"
+        ) from None
     return onnx
 
 
@@ -80,7 +89,7 @@ def _contract(model: nn.Module) -> tuple[int, int]:
     return int(multiple), minimum
 
 
-def _store_float16_when_exact(graph: object) -> int:
+def _store_float16_when_exact(graph: onnx.GraphProto) -> int:
     """Store float32 initializers that round-trip exactly through float16 as float16 + a ``Cast``."""
     import onnx
     from onnx import helper, numpy_helper
@@ -88,7 +97,7 @@ def _store_float16_when_exact(graph: object) -> int:
     casts = []
     kept = []
     converted = 0
-    for init in graph.initializer:  # type: ignore[attr-defined]
+    for init in graph.initializer:
         if init.data_type != onnx.TensorProto.FLOAT:
             kept.append(init)
             continue
@@ -101,11 +110,11 @@ def _store_float16_when_exact(graph: object) -> int:
         kept.append(stored)
         casts.append(helper.make_node("Cast", [stored.name], [init.name], to=onnx.TensorProto.FLOAT))
         converted += 1
-    del graph.initializer[:]  # type: ignore[attr-defined]
-    graph.initializer.extend(kept)  # type: ignore[attr-defined]
-    nodes = list(graph.node)  # type: ignore[attr-defined]
-    del graph.node[:]  # type: ignore[attr-defined]
-    graph.node.extend([*casts, *nodes])  # type: ignore[attr-defined]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = list(graph.node)
+    del graph.node[:]
+    graph.node.extend([*casts, *nodes])
     return converted
 
 
@@ -143,14 +152,19 @@ def export_onnx(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # TracerWarnings about the padding branches, which are constant here
         torch.onnx.export(
-            net, (traced,), buffer, dynamo=False, opset_version=OPSET,
+            net,
+            (traced,),
+            buffer,  # type: ignore[arg-type]  # the TorchScript exporter takes a file object too; the stubs list paths only
+            dynamo=False,
+            opset_version=OPSET,
             # PRESERVE (the net is in eval mode) keeps BatchNormalization nodes instead of folding them
             # into the convs, so float16-saved weights stay exactly float16; onnxruntime fuses them at load.
             training=torch.onnx.TrainingMode.PRESERVE,
-            input_names=[ONNX_INPUT], output_names=[ONNX_OUTPUT],
+            input_names=[ONNX_INPUT],
+            output_names=[ONNX_OUTPUT],
             dynamic_axes={ONNX_INPUT: {0: "n", 2: "h", 3: "w"}, ONNX_OUTPUT: {0: "n", 2: "h", 3: "w"}},
-        )  # fmt: skip
-    proto = onnx.load_from_string(buffer.getvalue())  # type: ignore[attr-defined]
+        )
+    proto = onnx.load_from_string(buffer.getvalue())
     if float16_storage:
         _store_float16_when_exact(proto.graph)
     config = getattr(net, "config", None)
@@ -158,7 +172,9 @@ def export_onnx(
         META_SIZE_MULTIPLE: str(multiple),
         META_MIN_SIZE: str(minimum),
         META_NAME: str(getattr(config, "name", type(net).__name__)),
-        "senga.config": json.dumps(dataclasses.asdict(config)) if dataclasses.is_dataclass(config) else "{}",
+        "senga.config": json.dumps(dataclasses.asdict(config))
+        if dataclasses.is_dataclass(config) and not isinstance(config, type)
+        else "{}",
         "senga.input": f"{ONNX_INPUT}: (N, 3, H, W) float32 RGB in [0, 1], H and W multiples of {multiple}, >= {minimum}",
         "senga.output": f"{ONNX_OUTPUT}: (N, 1, H, W) float32 ink in [0, 1], 1 = line",
     }
@@ -171,7 +187,7 @@ def export_onnx(
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     proto.producer_name = "senga"
-    onnx.checker.check_model(proto)  # type: ignore[attr-defined]
+    onnx.checker.check_model(proto)
     data = proto.SerializeToString()
     _check_against_torch(net, data, multiple, minimum, path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +207,7 @@ def _check_against_torch(net: nn.Module, data: bytes, multiple: int, minimum: in
         floor = float(getattr(getattr(net, "config", None), "ink_floor", 0.0))
         if floor > 0:  # pixels a rounding step from the floor may fall on either side of it: not compared
             raw_net = copy.deepcopy(net)
+            assert isinstance(raw_net, SengaGenerator), "only the generator has an ink floor"
             raw_net.config = dataclasses.replace(raw_net.config, ink_floor=0.0)
             undecided = np.abs(raw_net(x).numpy() - floor) <= CHECK_TOLERANCE
     session = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
@@ -199,7 +216,9 @@ def _check_against_torch(net: nn.Module, data: bytes, multiple: int, minimum: in
         got = np.where(undecided, expected, got)
     diff = float(np.abs(got - expected).max()) if got.shape == expected.shape else float("inf")
     if not diff <= CHECK_TOLERANCE:
-        raise ValueError(f"{path}: exported graph disagrees with PyTorch (max |diff| {diff:.3g}); not written")
+        raise ValueError(
+            f"{path}: exported graph disagrees with PyTorch (max |diff| {diff:.3g}); not written"
+        )
 
 
 def export_pretrained(
@@ -207,21 +226,19 @@ def export_pretrained(
     path: str | os.PathLike[str] | None = None,
     ink_floor: float | None = None,
 ) -> Path:
-    """Export a saved model folder (``None`` / ``"bundled"`` / ``"default"``: the bundled model).
+    """Export a saved model folder, or a bundled model by name (``None`` / ``"default"`` /
+    ``"fast"``, alias ``"bundled"``: :mod:`senga.weights`).
 
     ``path`` defaults to ``MODEL_DIR/model.onnx``. The sha256 of the folder's
     ``model.safetensors`` is recorded (``senga.source_sha256``), so a stale
     export of changed weights can be detected.
     """
-    from senga.models import bundled_model_dir, from_pretrained
+    from senga.models import from_pretrained
     from senga.models.pretrained import WEIGHTS_NAME
 
-    if model_dir is None or str(model_dir) in ("bundled", "default"):
-        directory = bundled_model_dir()
-    else:
-        directory = Path(model_dir)
-        if directory.is_file():
-            directory = directory.parent
-    model = from_pretrained(directory, map_location="cpu", ink_floor=ink_floor)
+    model = from_pretrained(model_dir, map_location="cpu", ink_floor=ink_floor)  # checks the folder
+    directory = resolve_model_dir(model_dir)
+    if directory.is_file():
+        directory = directory.parent
     target = Path(path) if path is not None else directory / ONNX_NAME  # .onnx only: never the weights
     return export_onnx(model, target, metadata={META_SOURCE_SHA256: sha256_file(directory / WEIGHTS_NAME)})

@@ -9,8 +9,11 @@
 
 Batches of files (``senga extract`` on folders, manifests, Ray) are :mod:`senga.batch`.
 
-Importing this package does not import torch (``resolve_device`` loads it on first use).
+Importing this package does not import torch. Device names and the extras check
+live in :mod:`senga.runtime` (``senga.extract.resolve_device`` is kept as an alias).
 """
+
+from __future__ import annotations
 
 from typing import Any
 
@@ -32,8 +35,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "resolve_device":  # lazy: it needs torch, which extraction on onnxruntime does not
-        from senga.extract.torch_backend import resolve_device
+    if name == "resolve_device":  # the alias kept for callers of senga.extract.resolve_device
+        from senga.runtime import resolve_device
 
         return resolve_device
     raise AttributeError(f"module 'senga.extract' has no attribute {name!r}")

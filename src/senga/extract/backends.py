@@ -19,15 +19,15 @@ itself (centered reflection, ``numpy.pad(mode="reflect")`` equals
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from senga.weights import bundled_model_dir
+from senga.errors import first_line
+from senga.runtime import TORCH_MISSING, torch_available
+from senga.weights import bundled_model_dir, bundled_name, installed_model_dir, is_bundled, resolve_model_dir
 
 #: Backend names ``LineExtractor(backend=...)`` and ``senga extract --backend`` take.
 BACKENDS: tuple[str, ...] = ("torch", "onnxruntime")
@@ -41,21 +41,6 @@ META_SIZE_MULTIPLE = "senga.size_multiple"
 META_MIN_SIZE = "senga.min_size"
 META_NAME = "senga.model"
 META_SOURCE_SHA256 = "senga.source_sha256"  # sha256 of the model.safetensors it was exported from
-
-TORCH_MISSING = "needs PyTorch, which is not installed: pip install 'senga[torch]' (or pip install torch)"
-#: Modules of the ``torch`` extra (training, synthesis, classical baselines, export) -> their pip names.
-EXTRA_MODULES: dict[str, str] = {"torch": "torch", "cv2": "opencv-python-headless", "scipy": "scipy", "onnx": "onnx"}
-
-
-def missing_extra(module: str | None) -> str | None:
-    """``"needs ..., which is not installed: pip install ..."`` when ``module`` (a
-    ``ModuleNotFoundError.name``) belongs to the ``torch`` extra, else ``None``."""
-    top = (module or "").partition(".")[0]
-    if top == "torch":
-        return TORCH_MISSING
-    if top in EXTRA_MODULES:
-        return f"needs {EXTRA_MODULES[top]}, which is not installed: pip install 'senga[torch]' (or pip install {EXTRA_MODULES[top]})"
-    return None
 
 
 class Backend(Protocol):
@@ -71,13 +56,6 @@ class Backend(Protocol):
     def describe(self) -> str:
         """One line for reprs and logs, e.g. ``"onnxruntime, model.onnx, CPUExecutionProvider"``."""
         ...
-
-
-def torch_available() -> bool:
-    """Whether PyTorch is installed (checked without importing it)."""
-    if "torch" in sys.modules:  # imported already, or blocked (None) as tests do to mimic its absence
-        return sys.modules["torch"] is not None
-    return importlib.util.find_spec("torch") is not None
 
 
 def resolve_backend(name: str | None) -> str:
@@ -101,20 +79,18 @@ def bundled_onnx_path() -> Path:
 
 
 def resolve_onnx_path(path: str | os.PathLike[str] | None) -> Path:
-    """The ``.onnx`` file for ``path``: ``None`` / ``"default"`` / ``"bundled"`` (the bundled
-    model), a ``.onnx`` file, or a model folder holding ``model.onnx``.
+    """The ``.onnx`` file for ``path``: a bundled model's name (``None`` / ``"default"`` /
+    ``"fast"``, :mod:`senga.weights`), a ``.onnx`` file, or a model folder holding ``model.onnx``.
 
     Raises:
-        ValueError: ``"PATH: problem"`` when there is no such file, with the command that makes it.
+        ValueError: ``"PATH: problem"`` when there is no such file, with the command that makes it
+            (``senga.weights.ModelNotInstalledError`` for a bundled model).
     """
-    if path is None or str(path) in ("default", "bundled"):
-        onnx = bundled_onnx_path()
-        if not onnx.is_file():
-            raise ValueError(
-                f"{onnx}: bundled model not found ({ONNX_NAME} missing); "
-                f"make it with `senga export bundled -o {onnx}` or pass a model"
-            )
-        return onnx
+    if is_bundled(path):
+        folder = resolve_model_dir(path)
+        hint = f"make it with `senga export {bundled_name(path)} -o {folder / ONNX_NAME}` or pass a model"
+        return installed_model_dir(path, ONNX_NAME, hint) / ONNX_NAME
+    assert path is not None  # None is the bundled default
     p = Path(path)
     if p.is_dir():
         if not (p / ONNX_NAME).is_file():
@@ -124,7 +100,9 @@ def resolve_onnx_path(path: str | os.PathLike[str] | None) -> Path:
         return p / ONNX_NAME
     if p.is_file():
         if p.suffix.lower() != ".onnx":
-            raise ValueError(f"{p}: not an ONNX file; the onnxruntime backend needs a .onnx file or a folder holding one")
+            raise ValueError(
+                f"{p}: not an ONNX file; the onnxruntime backend needs a .onnx file or a folder holding one"
+            )
         return p
     raise ValueError(f"{p}: no such model folder or file")
 
@@ -192,7 +170,9 @@ class OnnxBackend:
         elif dev == "cpu":
             providers = ["CPUExecutionProvider"]
         else:
-            raise ValueError(f"device for the onnxruntime backend must be auto, cpu or cuda; got {str(device)!r}")
+            raise ValueError(
+                f"device for the onnxruntime backend must be auto, cpu or cuda; got {str(device)!r}"
+            )
         self.device = dev
         options = ort.SessionOptions()
         options.graph_optimization_level = levels[optimization]
@@ -201,8 +181,8 @@ class OnnxBackend:
         self.optimization = optimization
         try:
             self.session = ort.InferenceSession(str(self.path), sess_options=options, providers=providers)
-        except Exception as err:  # onnxruntime raises its own exception types for bad files
-            text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        except Exception as err:  # noqa: BLE001 - onnxruntime raises its own exception types for bad files
+            text = first_line(err)
             raise ValueError(f"{self.path}: not a usable ONNX model ({text})") from None
         self.metadata: dict[str, str] = dict(self.session.get_modelmeta().custom_metadata_map)
         try:
@@ -230,23 +210,39 @@ class OnnxBackend:
         return f"onnxruntime, {self.path.name} (model {self.model_name!r}), {provider}"
 
 
-def make_backend(model: Any, backend: str | None = None, device: str = "auto", half: bool = False) -> Backend:
+def make_backend(
+    model: Any, backend: str | None = None, device: str = "auto", half: bool = False, precision: str = "fp32"
+) -> Backend:
     """A :class:`Backend` for ``model``: an ``nn.Module`` (torch), a ``.onnx`` path or folder
     (onnxruntime), or something that already is a backend (returned as is).
 
+    ``precision`` (:mod:`senga.extract.precision`): ``"auto"``, ``"fp32"`` or ``"bf16"``.
+
     Raises:
-        ValueError: ``half`` without CUDA or with onnxruntime, a bad device or backend name.
+        ValueError: ``half`` without CUDA or with onnxruntime, a bad device, backend or precision.
     """
+    from senga.extract.precision import model_key, resolve_precision
+
     if hasattr(model, "run") and hasattr(model, "size_multiple"):
         return model  # already a backend
     if isinstance(model, (str, os.PathLike)):
         if resolve_backend(backend or "onnxruntime") != "onnxruntime":
-            raise ValueError("a path as model needs backend 'onnxruntime' (load a torch model with from_pretrained)")
+            raise ValueError(
+                "a path as model needs backend 'onnxruntime' (load a torch model with from_pretrained)"
+            )
         if half:
-            raise ValueError("half precision is available with the torch backend only (onnxruntime runs float32)")
+            raise ValueError(
+                "half precision is available with the torch backend only (onnxruntime runs float32)"
+            )
+        resolve_precision(precision, "onnxruntime")  # bf16 is refused there
         return OnnxBackend(resolve_onnx_path(model), device=device)
     if backend not in (None, "auto", "torch"):
-        raise ValueError(f"an in-memory model runs on backend 'torch', not {backend!r}; export it with `senga export`")
+        raise ValueError(
+            f"an in-memory model runs on backend 'torch', not {backend!r}; export it with `senga export`"
+        )
     from senga.extract.torch_backend import TorchBackend
+    from senga.runtime import checked_device
 
-    return TorchBackend(model, device=device, half=half)
+    dev = checked_device(device, half)
+    bf16 = resolve_precision(precision, "torch", dev.type, model_key(model)) == "bf16"
+    return TorchBackend(model, device=dev, half=half, bf16=bf16)

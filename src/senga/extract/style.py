@@ -13,6 +13,11 @@ Styles (:data:`STYLES`):
 * ``"controlnet"``: white lines on black (the ControlNet / lineart
   convention), ``"L"``: ``L = round(ink * 255)``, the inverse of ``"black"``
   up to rounding ties.
+* ``"color"``: lines that keep their color, ``"RGBA"``: the line's own color
+  un-blended from the input RGB over the local paper / fill color
+  (:func:`line_colors`), ``A = round(ink * 255)``; needs the input image
+  (``render(ink, style, rgb=...)``, :attr:`OutputStyle.needs_rgb`).
+  :func:`flatten_on_white` gives the RGB image for formats without alpha.
 
 Two adjustments apply before the style (:func:`adjust_ink`), both off by default:
 
@@ -45,12 +50,12 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from senga.io.images import gray_to_ink
 
 #: The output style names, default first.
-STYLES: tuple[str, ...] = ("black", "alpha", "controlnet")
+STYLES: tuple[str, ...] = ("black", "alpha", "controlnet", "color")
 
 #: Accepted gamma range (inclusive): beyond it a line map is all-or-nothing.
 GAMMA_RANGE: tuple[float, float] = (0.1, 10.0)
@@ -64,7 +69,7 @@ class OutputStyle:
 
     Attributes:
         name: one of :data:`STYLES`.
-        color: line color ``(r, g, b)`` in 0..255 (used by ``"alpha"``).
+        color: line color ``(r, g, b)`` in 0..255; only ``"alpha"`` takes one other than black.
         gamma: line contrast exponent, in :data:`GAMMA_RANGE`; 1 = unchanged.
         drop_below: ink below this value becomes paper, in [0, 1); 0 = keep all.
 
@@ -89,6 +94,8 @@ class OutputStyle:
         ):
             raise ValueError(f"style color: expected three integers in 0..255, got {color!r}")
         object.__setattr__(self, "color", tuple(int(c) for c in color))
+        if self.color != (0, 0, 0) and self.name != "alpha":  # the same rule for every front end
+            raise ValueError(f"line color: applies to the alpha style only (got style {self.name!r})")
         _check_adjustments(self.gamma, self.drop_below)
         object.__setattr__(self, "gamma", float(self.gamma))
         object.__setattr__(self, "drop_below", float(self.drop_below))
@@ -100,18 +107,23 @@ class OutputStyle:
 
     @property
     def mode(self) -> str:
-        """The PIL mode :func:`render` gives: ``"RGBA"`` for alpha, else ``"L"``."""
-        return "RGBA" if self.name == "alpha" else "L"
+        """The PIL mode :func:`render` gives: ``"RGBA"`` for alpha and color, else ``"L"``."""
+        return "RGBA" if self.name in ("alpha", "color") else "L"
+
+    @property
+    def needs_rgb(self) -> bool:
+        """True when rendering takes colors from the input image (``render(..., rgb=...)``): ``"color"``."""
+        return self.name == "color"
 
 
 def _check_adjustments(gamma: float, drop_below: float) -> None:
     lo, hi = GAMMA_RANGE
     if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.floating, np.integer)):
-        raise ValueError(f"style gamma: expected a number, got {gamma!r}")  # noqa: TRY004 - users get ValueError
+        raise ValueError(f"style gamma: expected a number, got {gamma!r}")
     if not math.isfinite(gamma) or not lo <= gamma <= hi:
         raise ValueError(f"style gamma: must be in [{lo:g}, {hi:g}], got {gamma!r}")
     if isinstance(drop_below, bool) or not isinstance(drop_below, (int, float, np.floating, np.integer)):
-        raise ValueError(f"style drop_below: expected a number, got {drop_below!r}")  # noqa: TRY004 - users get ValueError
+        raise ValueError(f"style drop_below: expected a number, got {drop_below!r}")
     if not math.isfinite(drop_below) or not 0.0 <= drop_below < 1.0:
         raise ValueError(f"style drop_below: must be in [0, 1), got {drop_below!r}")
 
@@ -164,16 +176,18 @@ def _to_byte(values: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(values * 255.0), 0, 255).astype(np.uint8)
 
 
-def render_array(ink: np.ndarray, style: OutputStyle) -> np.ndarray:
+def render_array(ink: np.ndarray, style: OutputStyle, rgb: np.ndarray | None = None) -> np.ndarray:
     """Render an ink map in a style.
 
     Args:
         ink: ``(H, W)`` float ink in [0, 1].
         style: the :class:`OutputStyle`.
+        rgb: ``(H, W, 3) uint8`` input image, required when ``style.needs_rgb``
+            (``"color"``), ignored otherwise.
 
     Returns:
         ``(H, W) uint8`` for ``"black"`` (255 = paper) and ``"controlnet"``
-        (0 = background), ``(H, W, 4) uint8`` RGBA for ``"alpha"``.
+        (0 = background), ``(H, W, 4) uint8`` RGBA for ``"alpha"`` and ``"color"``.
     """
     if not isinstance(style, OutputStyle):
         raise TypeError(f"expected an OutputStyle, got {type(style).__name__}")
@@ -183,16 +197,117 @@ def render_array(ink: np.ndarray, style: OutputStyle) -> np.ndarray:
     if style.name == "controlnet":
         return _to_byte(adjusted)
     out = np.empty((*adjusted.shape, 4), np.uint8)
-    out[..., :3] = np.asarray(style.color, np.uint8)
+    if style.needs_rgb:
+        if rgb is None:
+            raise ValueError(f"style {style.name}: needs the input image (rgb=...) to take line colors from")
+        out[..., :3] = _to_byte(line_colors(np.clip(_check_ink(ink), 0.0, 1.0), _check_rgb_like(rgb, ink)))
+    else:
+        out[..., :3] = np.asarray(style.color, np.uint8)
     out[..., 3] = _to_byte(adjusted)
     return out
 
 
-def render(ink: np.ndarray, style: OutputStyle) -> Image.Image:
+def render(ink: np.ndarray, style: OutputStyle, rgb: np.ndarray | None = None) -> Image.Image:
     """Like :func:`render_array`, as a PIL image (``"L"`` or ``"RGBA"``) of the ink's size."""
-    img = Image.fromarray(render_array(ink, style))  # uint8 (H, W) -> "L", (H, W, 4) -> "RGBA"
+    img = Image.fromarray(render_array(ink, style, rgb))  # uint8 (H, W) -> "L", (H, W, 4) -> "RGBA"
     assert img.mode == style.mode
     return img
+
+
+def flatten_on_white(img: Image.Image) -> Image.Image:
+    """An ``"RGBA"`` styled image composited on white paper -> ``"RGB"``; other modes -> ``"RGB"`` as is.
+
+    For outputs that hold no alpha (JPEG, video). ``out = A * rgb + (1 - A) * 255``.
+    """
+    if img.mode != "RGBA":
+        return img.convert("RGB")
+    white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+    return Image.alpha_composite(white, img).convert("RGB")
+
+
+def _check_rgb_like(rgb: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    rgb = np.asarray(rgb)
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"input image must be (H, W, 3) uint8, got {tuple(rgb.shape)} {rgb.dtype}")
+    if rgb.shape[:2] != np.shape(ink):
+        raise ValueError(
+            f"input image is {rgb.shape[1]}x{rgb.shape[0]}, the line map {np.shape(ink)[1]}x{np.shape(ink)[0]}"
+        )
+    return rgb
+
+
+#: Ink below this counts fully as paper / fill when estimating the local background color.
+BACKGROUND_INK: float = 0.1
+#: Radii (pixels) of the masked box blurs that estimate the background, tried smallest first.
+BACKGROUND_RADII: tuple[int, ...] = (4, 16, 64)
+#: Side of the window in which a line's peak ink is looked up (its coverage is ink / (PEAK_SHARE * peak)).
+PEAK_WINDOW: int = 5
+#: Pixels with at least this share of the nearby peak ink are all line: the model's ink varies by
+#: ~10 % along a line's core (measured by benchmarks/bench_color_style.py, docs/video.md).
+PEAK_SHARE: float = 0.9
+
+
+def _box_sum(x: np.ndarray, r: int) -> np.ndarray:
+    """Sum of ``x`` (``(H, W)`` or ``(H, W, C)``) over ``(2r + 1)^2`` windows, zero outside (two cumsums)."""
+    for axis in (0, 1):
+        n = x.shape[axis]
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (r + 1, r)
+        c = np.cumsum(np.pad(x, pad), axis=axis, dtype=np.float64)
+        x = np.take(c, np.arange(2 * r + 1, n + 2 * r + 1), axis=axis) - np.take(
+            c, np.arange(0, n), axis=axis
+        )
+    return x.astype(np.float32)
+
+
+def _masked_mean(values: np.ndarray, weight: np.ndarray, radii: tuple[int, ...]) -> np.ndarray:
+    """``blur(values * w) / blur(w)`` at the smallest radius where ``blur(w)`` is not ~0; white if none."""
+    out = np.ones_like(values)
+    todo = np.ones(weight.shape, bool)
+    for r in radii:
+        den = _box_sum(weight, r)
+        num = _box_sum(values * weight[..., None], r)
+        ok = todo & (den > 0.5)
+        out[ok] = num[ok] / den[ok, None]
+        todo &= ~ok
+        if not todo.any():
+            break
+    return out
+
+
+def line_colors(ink: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    """The color of the line at every pixel, un-blended from the local paper / fill color.
+
+    Each pixel is modelled as the line over its background,
+    ``rgb = a * line + (1 - a) * bg``, and solved for ``line``:
+
+    * ``bg``: the mean input color of nearby low-ink pixels (weight
+      ``clip(1 - ink / BACKGROUND_INK, 0, 1)``), a masked box blur at the
+      smallest of :data:`BACKGROUND_RADII` that finds such pixels; white where none do;
+    * ``a``: the pixel's coverage by the line, its ink relative to
+      :data:`PEAK_SHARE` of the line's peak ink nearby (the maximum in a
+      :data:`PEAK_WINDOW` window), so the core of a red line (ink ~0.7, the
+      darkness of red) is all line and its anti-aliased edge partly line;
+    * ``line = clip((rgb - (1 - a) * bg) / a)``, then averaged over 3x3 pixels
+      with weight ``a ** 4``, so edges take the color of the line's core.
+
+    Args:
+        ink: ``(H, W)`` float ink in [0, 1] (before the style's adjustments).
+        rgb: ``(H, W, 3) uint8`` input image.
+
+    Returns:
+        ``(H, W, 3) float32`` line color in [0, 1] (meaningful where ``ink > 0``).
+    """
+    color = rgb.astype(np.float32) / 255.0
+    bg_weight = np.clip(1.0 - ink / BACKGROUND_INK, 0.0, 1.0)
+    bg = _masked_mean(color, bg_weight, BACKGROUND_RADII)
+    ink8 = Image.fromarray(_to_byte(ink))
+    peak = np.asarray(ink8.filter(ImageFilter.MaxFilter(PEAK_WINDOW)), np.float32) / 255.0
+    a = np.clip(ink / np.maximum(PEAK_SHARE * peak, 1.0 / 255.0), 0.0, 1.0)
+    a_safe = np.maximum(a, 1.0 / 255.0)[..., None]
+    line = np.clip((color - (1.0 - a[..., None]) * bg) / a_safe, 0.0, 1.0)
+    weight = a**4 + 1e-6
+    return np.clip(_box_sum(line * weight[..., None], 1) / _box_sum(weight, 1)[..., None], 0.0, 1.0)
 
 
 def as_style(style: OutputStyle | str | None) -> OutputStyle:
@@ -206,15 +321,16 @@ def as_style(style: OutputStyle | str | None) -> OutputStyle:
     raise TypeError(f"expected an OutputStyle or a style name, got {type(style).__name__}")
 
 
-def render_gray(gray: np.ndarray, style: OutputStyle) -> Image.Image:
+def render_gray(gray: np.ndarray, style: OutputStyle, rgb: np.ndarray | None = None) -> Image.Image:
     """Style an 8-bit line map, as every senga front end does (CLI, Python API, server).
 
     Args:
         gray: ``(H, W) uint8`` line image, 255 = paper (the ``"black"`` output).
         style: the :class:`OutputStyle`.
+        rgb: ``(H, W, 3) uint8`` input image, required when ``style.needs_rgb``.
 
     Returns:
-        ``render(gray_to_ink(gray), style)``; for the identity style the line
+        ``render(gray_to_ink(gray), style, rgb)``; for the identity style the line
         image itself, without a float copy.
     """
     gray = np.asarray(gray)
@@ -222,4 +338,4 @@ def render_gray(gray: np.ndarray, style: OutputStyle) -> Image.Image:
         raise ValueError(f"line image must be (H, W) uint8, got {tuple(gray.shape)} {gray.dtype}")
     if style.is_identity:
         return Image.fromarray(gray)
-    return render(gray_to_ink(gray), style)
+    return render(gray_to_ink(gray), style, rgb)

@@ -37,6 +37,7 @@ it is made. This module imports no torch.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -78,14 +79,42 @@ class Tiling:
     def __post_init__(self) -> None:
         if self.tile < 32:
             raise ValueError(f"tile must be >= 32 pixels, got {self.tile}")
-        if not 0 <= self.overlap <= 2 * self.tile:  # blending ramps (overlap / 2 wide) of neighbouring cores stay apart
+        if (
+            not 0 <= self.overlap <= 2 * self.tile
+        ):  # blending ramps (overlap / 2 wide) of neighbouring cores stay apart
             raise ValueError(f"overlap must be between 0 and 2 * tile = {2 * self.tile}, got {self.overlap}")
         if self.batch_size < 1:
-            raise ValueError(f"batch must be >= 1 (batch_size: windows per forward pass), got {self.batch_size}")
+            raise ValueError(
+                f"batch must be >= 1 (batch_size: windows per forward pass), got {self.batch_size}"
+            )
 
     def aligned(self, multiple: int) -> tuple[int, int]:
         """``(tile, overlap)`` rounded up to multiples of ``multiple``."""
         return -(-self.tile // multiple) * multiple, -(-self.overlap // multiple) * multiple
+
+
+def as_tiling(
+    tiling: Tiling | None = None,
+    tile: int | None = None,
+    overlap: int | None = None,
+    batch_size: int | None = None,
+) -> Tiling:
+    """The :class:`Tiling` of an API that takes either one (``tiling=``) or its fields as keywords.
+
+    Fields left ``None`` take the defaults; giving both a ``tiling`` and a field is a ``ValueError``.
+
+    >>> as_tiling(tile=512) == Tiling(512, DEFAULT_OVERLAP, 1), as_tiling(Tiling(64, 8)).tile
+    (True, 64)
+    """
+    if tiling is not None:
+        if (tile, overlap, batch_size) != (None, None, None):
+            raise ValueError("give tiling=Tiling(...) or tile / overlap / batch_size, not both")
+        return tiling
+    return Tiling(
+        DEFAULT_TILE if tile is None else tile,
+        DEFAULT_OVERLAP if overlap is None else overlap,
+        1 if batch_size is None else batch_size,
+    )
 
 
 @dataclass(frozen=True)
@@ -150,7 +179,7 @@ def plan_axis(size: int, tile: int, overlap: int, multiple: int) -> AxisPlan:
     cores = (*range(0, canvas, tile), canvas)
     min_window = max(2 * multiple, 32)
     starts, ends = [], []
-    for a, b in zip(cores[:-1], cores[1:]):
+    for a, b in itertools.pairwise(cores):
         start, end = max(0, a - overlap), min(canvas, b + overlap)
         if end - start < min_window:  # keep tiny edge windows at a size the model takes unpadded
             start = max(0, (end - min_window) // multiple * multiple)

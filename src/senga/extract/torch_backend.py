@@ -1,7 +1,8 @@
-"""The PyTorch backend of tiled inference, and the one place a device name becomes a ``torch.device``.
+"""The PyTorch backend of tiled inference.
 
 :class:`TorchBackend` runs an ``nn.Module`` generator on batches of tiles
-(:class:`senga.extract.backends.Backend`). It is the only extraction module
+(:class:`senga.extract.backends.Backend`) on the device
+:func:`senga.runtime.checked_device` gives. It is the only extraction module
 that imports torch; :mod:`senga.extract.backends` imports it only when the
 torch backend is asked for, so ``senga extract`` on onnxruntime never does.
 
@@ -22,34 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-
-def resolve_device(name: str | torch.device, local_rank: int = 0) -> torch.device:
-    """A device name -> ``torch.device``; used by extraction and training alike.
-
-    ``"auto"`` is ``cuda:LOCAL_RANK`` when CUDA is available, else ``cpu``;
-    ``"cuda"`` is ``cuda:LOCAL_RANK``; other names (``"cpu"``, ``"cuda:1"``,
-    ``"mps"``) are taken as given.
-
-    Raises:
-        ValueError: CUDA was asked for but is not available.
-    """
-    text = str(name)
-    if text == "auto":
-        text = "cuda" if torch.cuda.is_available() else "cpu"
-    if text.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ValueError(f"device {str(name)!r} requested but CUDA is not available (use cpu or auto)")
-        if text == "cuda":
-            text = f"cuda:{local_rank}"
-    return torch.device(text)
-
-
-def checked_device(name: str | torch.device, half: bool) -> torch.device:
-    """:func:`resolve_device`, and the one check that ``half`` (float16 autocast) has CUDA."""
-    device = resolve_device(name)
-    if half and device.type != "cuda":
-        raise ValueError(f"half precision needs a CUDA device, got device {str(device)!r}")
-    return device
+from senga.runtime import checked_device
 
 
 class TorchBackend:
@@ -63,15 +37,19 @@ class TorchBackend:
     Args:
         model: the generator. Its ``size_multiple`` (the model contract, 16 for
             senga) aligns the tiles; a model without one gets 1.
-        device: ``"auto"``, ``"cpu"``, ``"cuda"``, ... (:func:`resolve_device`).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"``, ... (:func:`senga.runtime.resolve_device`).
         half: float16 autocast (CUDA only).
+        bf16: bfloat16 autocast (:mod:`senga.extract.precision` decides when).
     """
 
     name = "torch"
 
-    def __init__(self, model: nn.Module, device: str | torch.device = "auto", half: bool = False) -> None:
+    def __init__(
+        self, model: nn.Module, device: str | torch.device = "auto", half: bool = False, bf16: bool = False
+    ) -> None:
         self.device = checked_device(device, half)
         self.half = half
+        self.bf16 = bf16 and not half
         self.model = model.to(self.device).eval()
         self.size_multiple = int(getattr(model, "size_multiple", 1))
         self._lock = threading.Lock()
@@ -84,6 +62,8 @@ class TorchBackend:
         return self.model
 
     def _autocast(self) -> contextlib.AbstractContextManager[object]:
+        if self.bf16:
+            return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
         if not self.half:
             return contextlib.nullcontext()
         return torch.autocast(device_type="cuda", dtype=torch.float16)
@@ -91,7 +71,13 @@ class TorchBackend:
     def run(self, tiles: np.ndarray) -> np.ndarray:
         """``(N, h, w, 3) uint8`` tiles -> ``(N, h, w) float32`` ink in [0, 1]."""
         model = self._ready()
-        x = torch.from_numpy(np.ascontiguousarray(tiles)).to(self.device).permute(0, 3, 1, 2).float().div_(255.0)
+        x = (
+            torch.from_numpy(np.ascontiguousarray(tiles))
+            .to(self.device)
+            .permute(0, 3, 1, 2)
+            .float()
+            .div_(255.0)
+        )
         with torch.inference_mode(), self._autocast():
             out = model(x)
         return out[:, 0].float().cpu().numpy()
@@ -99,4 +85,8 @@ class TorchBackend:
     def describe(self) -> str:
         """``"torch, model 'senga', device cpu"`` (for reprs and logs)."""
         name = getattr(getattr(self.model, "config", None), "name", type(self.model).__name__)
-        return f"torch, model {name!r}, device {self.device}" + (", half" if self.half else "")
+        return (
+            f"torch, model {name!r}, device {self.device}"
+            + (", half" if self.half else "")
+            + (", bf16" if self.bf16 else "")
+        )

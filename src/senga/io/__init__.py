@@ -5,20 +5,26 @@ library only sees ``(H, W, 3) uint8`` RGB arrays and ``(H, W) float32`` ink maps
 (1 = black line, 0 = paper).
 """
 
+from __future__ import annotations
+
 from senga.io.atomic import atomic_write_path, clean_stale_temporaries, fsync_dir
 from senga.io.images import (
     DEFAULT_MAX_PIXELS,
     IMAGE_EXTENSIONS,
+    FolderListing,
     ImageError,
     ImageTooLargeError,
     gray_to_ink,
     ink_to_gray,
     ink_to_image,
     list_images,
+    not_regular_problem,
     open_image,
     read_gray,
     read_ink,
     read_rgb,
+    scan_folder,
+    special_kind,
     to_rgb_array,
     write_gray,
     write_image,
@@ -30,6 +36,7 @@ from senga.io.outputs import OutputError, OutputGuard, resolve_path, spelled_lik
 __all__ = [
     "DEFAULT_MAX_PIXELS",
     "IMAGE_EXTENSIONS",
+    "FolderListing",
     "ImageError",
     "ImageTooLargeError",
     "OutputError",
@@ -41,11 +48,14 @@ __all__ = [
     "ink_to_gray",
     "ink_to_image",
     "list_images",
+    "not_regular_problem",
     "open_image",
     "read_gray",
     "read_ink",
     "read_rgb",
     "resolve_path",
+    "scan_folder",
+    "special_kind",
     "spelled_like",
     "to_rgb_array",
     "write_gray",

@@ -6,7 +6,10 @@ name: the temporary file is fsynced before the rename, and the folder after
 it, so when :func:`atomic_write_path` returns the new file is on disk.
 
 Temporary files are named ``.STEM.PID.XXXXXXXX.tmpSUFFIX`` (PID of the
-writing process, 8 random characters). A process killed mid-write leaves
+writing process, 8 random characters), in the target's folder. ``STEM`` is
+shortened (at a character boundary) so that the name fits in
+:data:`NAME_MAX_BYTES`: every target name the file system accepts can be
+written, however long; the random part keeps shortened names unique. A process killed mid-write leaves
 one behind; the next write into that folder (by any senga command) removes
 the temporaries of this naming whose process is gone
 (:func:`clean_stale_temporaries`).
@@ -23,6 +26,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+#: Longest file name, in bytes, that common file systems accept (ext4, XFS, btrfs, APFS, NTFS in UTF-16
+#: units); temporary names are kept within it.
+NAME_MAX_BYTES: int = 255
+#: Characters ``tempfile.mkstemp`` adds between prefix and suffix.
+_RANDOM_CHARS = 8
 
 #: Temporaries of writers from before the PID was part of the name are removed
 #: when older than this (seconds).
@@ -127,6 +136,34 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+def temporary_prefix(target: Path, pid: int | None = None) -> str:
+    """``.STEM.PID.`` for ``target``'s temporaries, ``STEM`` cut so the whole name fits in
+    :data:`NAME_MAX_BYTES` (``.STEM.PID.XXXXXXXX.tmpSUFFIX``, UTF-8 bytes).
+
+    A suffix so long that no stem fits (a name of over 230 bytes with no stem) is shortened too:
+    the temporary's suffix only matters for writers that pick the format by extension, and
+    those get registered image extensions.
+    """
+    pid_text = str(os.getpid() if pid is None else pid)
+    fixed = len(os.fsencode(f"..{pid_text}.")) + _RANDOM_CHARS + len(os.fsencode(_suffix(target)))
+    room = max(1, NAME_MAX_BYTES - fixed)
+    return f".{_cut(target.stem, room)}.{pid_text}."
+
+
+def _suffix(target: Path) -> str:
+    """``.tmpSUFFIX``, the suffix cut when it alone would not fit."""
+    suffix = f".tmp{target.suffix}"
+    room = NAME_MAX_BYTES - 16 - _RANDOM_CHARS  # leaves room for ".X.PID." (PIDs below 10**12)
+    return suffix if len(os.fsencode(suffix)) <= room else ".tmp"
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` file-system bytes, never inside a character."""
+    while len(os.fsencode(text)) > max_bytes:
+        text = text[:-1]
+    return text
+
+
 @contextlib.contextmanager
 def atomic_write_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path in ``target``'s folder; fsync and rename it onto ``target`` on success.
@@ -146,7 +183,7 @@ def atomic_write_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     _clean_once(target.parent)
     try:
         fd, name = tempfile.mkstemp(
-            prefix=f".{target.stem}.{os.getpid()}.", suffix=f".tmp{target.suffix}", dir=target.parent
+            prefix=temporary_prefix(target), suffix=_suffix(target), dir=target.parent
         )
     except OSError as err:
         raise _naming(err, target, None) from err
@@ -179,7 +216,7 @@ def _naming(err: OSError, target: Path, tmp: Path | None) -> OSError:
         return err
     if err.filename is not None:
         named = Path(os.fsdecode(err.filename))
-        ours = named == tmp if tmp is not None else named.name.startswith(f".{target.stem}.{os.getpid()}.")
+        ours = named == tmp if tmp is not None else named.name.startswith(temporary_prefix(target))
         if not ours:
             return err
     return OSError(err.errno, err.strerror or str(err), str(target))

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from senga.errors import SengaError, first_line
 from senga.io.atomic import atomic_write_path
 
 #: Extensions senga treats as images when listing folders.
@@ -44,31 +47,81 @@ IMAGE_EXTENSIONS: tuple[str, ...] = (
 DEFAULT_MAX_PIXELS: int = 300_000_000
 
 
-class ImageError(ValueError):
+class ImageError(SengaError):
     """A file could not be used as an image. ``str(err)`` is ``"PATH: problem"``."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 class ImageTooLargeError(ImageError):
     """The image has more pixels than the caller's ``max_pixels`` (a server answers 413)."""
 
 
-def list_images(folder: str | os.PathLike[str], recursive: bool = True) -> list[Path]:
-    """All files under ``folder`` with an image extension, sorted, hidden files skipped."""
+def special_kind(path: str | os.PathLike[str]) -> str | None:
+    """What ``path`` is when it exists but is neither a regular file nor a folder, else ``None``.
+
+    ``"a FIFO"``, ``"a character device"``, ``"a block device"``, ``"a socket"``
+    (symlinks followed: a link to ``/dev/zero`` is a character device). Only
+    ``os.stat``: nothing is opened, so a FIFO never blocks.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def not_regular_problem(kind: str) -> str:
+    """The one-line problem for a special file (``kind`` from :func:`special_kind`)."""
+    return f"not a regular file ({kind})"
+
+
+@dataclass
+class FolderListing:
+    """A folder's files as a batch sees them (sorted; hidden files and folders left out).
+
+    Attributes:
+        images: regular files with an image extension (:data:`IMAGE_EXTENSIONS`).
+        special: FIFOs, devices and sockets named like images, with :func:`special_kind`'s words.
+        not_images: regular files with another extension.
+    """
+
+    images: list[Path] = field(default_factory=list)
+    special: list[tuple[Path, str]] = field(default_factory=list)
+    not_images: list[Path] = field(default_factory=list)
+
+
+def scan_folder(folder: str | os.PathLike[str], recursive: bool = True) -> FolderListing:
+    """Sort the files under ``folder`` into images, special files named like images, and other files.
+
+    Only ``stat`` is used (no file is opened).
+    """
     folder = Path(folder)
-    pattern = "**/*" if recursive else "*"
-    found = [
-        p
-        for p in folder.glob(pattern)
-        if p.is_file()
-        and p.suffix.lower() in IMAGE_EXTENSIONS
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    ]
-    return sorted(found)
+    listing = FolderListing()
+    for p in sorted(folder.glob("**/*" if recursive else "*")):
+        if any(part.startswith(".") for part in p.relative_to(folder).parts) or p.is_dir():
+            continue
+        is_image = p.suffix.lower() in IMAGE_EXTENSIONS
+        if p.is_file():
+            (listing.images if is_image else listing.not_images).append(p)
+        elif is_image:
+            kind = special_kind(p)
+            if kind is not None:  # (a dangling symlink is neither)
+                listing.special.append((p, kind))
+    return listing
+
+
+def list_images(folder: str | os.PathLike[str], recursive: bool = True) -> list[Path]:
+    """All regular files under ``folder`` with an image extension, sorted, hidden files skipped."""
+    return scan_folder(folder, recursive).images
 
 
 _limit_lock = threading.Lock()
@@ -109,23 +162,27 @@ def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MA
         max_pixels: refuse images with more than this many pixels (``None``: no limit).
 
     Raises:
-        ImageError: missing, empty, not an image, truncated, or too large.
+        ImageError: missing, a folder or not a regular file (a FIFO, a device:
+            never opened), empty, not an image, truncated, or too large.
     """
     path = Path(path)
-    if not path.exists():
-        raise ImageError(path, "no such file")
-    if path.is_dir():
-        raise ImageError(path, "is a folder, not an image file")
     try:
-        size = path.stat().st_size
+        st = os.stat(path)  # follows symlinks: a link to /dev/zero is a device
+    except FileNotFoundError:
+        raise ImageError(path, "no such file") from None
     except OSError as err:
         raise ImageError(path, f"cannot read ({err.strerror or err})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ImageError(path, "is a folder, not an image file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ImageError(path, not_regular_problem(special_kind(path) or "a special file"))
+    size = st.st_size
     if size == 0:
         raise ImageError(path, "empty file (0 bytes)")
     try:
         # Our own limit replaces Pillow's global one (which only warns below 2x).
         with _pillow_limit_disabled():
-            img = Image.open(path)
+            img: Image.Image = Image.open(path)
             w, h = img.size
             if max_pixels is not None and w * h > max_pixels:
                 img.close()
@@ -144,7 +201,7 @@ def open_image(path: str | os.PathLike[str], max_pixels: int | None = DEFAULT_MA
     except UnidentifiedImageError:
         raise ImageError(path, "not an image file (unknown or unsupported format)") from None
     except (OSError, SyntaxError, ValueError) as err:
-        msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        msg = first_line(err)
         if "truncated" in msg.lower():
             msg = "truncated or corrupt image data"
         raise ImageError(path, f"cannot decode image ({msg})") from None
@@ -181,7 +238,9 @@ def to_rgb_array(img: Image.Image) -> np.ndarray:
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         if mode == "F":
             arr = np.asarray(img, dtype=np.float64)
-            gray = np.clip(np.rint(arr * (255.0 if arr.max(initial=0) <= 1.0 else 1.0)), 0, 255).astype(np.uint8)
+            gray = np.clip(np.rint(arr * (255.0 if arr.max(initial=0) <= 1.0 else 1.0)), 0, 255).astype(
+                np.uint8
+            )
         else:
             gray = _sixteen_bit_to_8(np.asarray(img), mode)
         return np.repeat(gray[..., None], 3, axis=2)
@@ -281,4 +340,3 @@ def write_rgb(path: str | os.PathLike[str], rgb: np.ndarray) -> None:
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"expected (H, W, 3) uint8, got {tuple(rgb.shape)} {rgb.dtype}")
     _save_atomic(Image.fromarray(rgb, mode="RGB"), path)
-

@@ -18,8 +18,9 @@ Used by ``senga extract`` (every planned output), ``senga eval --csv``,
 Example::
 
     guard = OutputGuard(root="lines/", inputs=["art/a.png"])
-    target = guard.check_file("lines/a.png")   # resolved Path, or OutputError
-    if target.exists() and not overwrite: ...
+    target = guard.check_file("lines/a.png")  # resolved Path, or OutputError
+    if target.exists() and not overwrite:
+        ...
 """
 
 from __future__ import annotations
@@ -28,16 +29,13 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from senga.errors import SengaError
+
 __all__ = ["OutputError", "OutputGuard", "is_under", "resolve_path", "spelled_like"]
 
 
-class OutputError(ValueError):
+class OutputError(SengaError):
     """An output path is not safe to write. ``str(err)`` is ``"PATH: problem"``."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 def resolve_path(path: str | os.PathLike[str]) -> Path:

@@ -10,6 +10,8 @@
 * :mod:`~senga.losses.registry`: :func:`build_loss` by name.
 """
 
+from __future__ import annotations
+
 from senga.losses.bce import binary_cross_entropy
 from senga.losses.dice import DiceLoss, dice_coefficient, dice_loss
 from senga.losses.gan import Pix2PixLoss, gan_bce, pix2pix_l1

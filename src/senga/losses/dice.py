@@ -3,9 +3,10 @@
 Deng et al., "Learning to predict crisp boundaries", ECCV 2018, eq. 1 uses the
 dice coefficient of Milletari et al. (V-Net) with squared terms,
 ``D = 2 sum p g / (sum p^2 + sum g^2)``, and the loss ``1/D + 0.001 * CE``.
-Deng's cross-entropy is HED's class-balanced one; this project follows
-PAPER.md's description and uses the plain BCE of the paper's own loss, so the
-two compared losses differ only in ``1/D`` vs ``1/F1~``.
+Deng's cross-entropy is HED's class-balanced one; this project follows the
+paper's description (docs/paper.md, "Compared methods and Table 1") and uses
+the plain BCE of the paper's own loss, so the two compared losses differ only
+in ``1/D`` vs ``1/F1~``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from senga.losses.reduction import check_reduction, finish, flatten_pair, pool
 from senga.losses.soft_metrics import DEFAULT_SMOOTH
 
 
-def dice_coefficient(pred: Tensor, gt: Tensor, reduction: str = "batch", smooth: float = DEFAULT_SMOOTH) -> Tensor:
+def dice_coefficient(
+    pred: Tensor, gt: Tensor, reduction: str = "batch", smooth: float = DEFAULT_SMOOTH
+) -> Tensor:
     r"""Soft dice coefficient with squared terms (Deng et al. eq. 1, Milletari et al.).
 
     .. math::

@@ -1,4 +1,4 @@
-"""Differentiable stand-ins for the ink indicator ``[x > 0]`` (PAPER.md eqs. 7-8).
+"""Differentiable stand-ins for the ink indicator ``[x > 0]`` (docs/paper.md, eqs. 7-8).
 
 The exact indicator has zero gradient almost everywhere, so used in the
 precision's denominator it makes P behave like R (eq. 9's motivation). The
@@ -110,7 +110,9 @@ def parse_indicator(spec: str) -> Indicator:
     try:
         values = [float(v) for v in params.split(",")] if params.strip() else []
     except ValueError:
-        raise ValueError(f"indicator {spec!r}: parameters must be numbers; expected {INDICATOR_SPECS}") from None
+        raise ValueError(
+            f"indicator {spec!r}: parameters must be numbers; expected {INDICATOR_SPECS}"
+        ) from None
     try:
         if name == "linear" and len(values) in (0, 2):
             x0, y0 = values or (0.1, 0.9)

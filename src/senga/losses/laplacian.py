@@ -1,10 +1,12 @@
 """Exp 5 (Matsuda et al.): a per-pixel loss weighted by the input's Laplacian.
 
-PAPER.md gives only the idea: weight the loss with a Laplacian-filter map of
-the grayscale input to emphasise low-contrast lines. The concrete form here
+The paper gives only the idea (docs/paper.md, "Compared methods and Table 1"):
+weight the loss with a Laplacian-filter map of the grayscale input to
+emphasise low-contrast lines. The concrete form here
 (a project choice, see docs/metrics_and_losses.md):
 
-* gray ``I = 0.299 R + 0.587 G + 0.114 B`` (ITU-R 601, Pillow's ``"L"``), in [0, 1];
+* gray ``I = 0.299 R + 0.587 G + 0.114 B`` (ITU-R 601, Pillow's ``"L"``;
+  :func:`senga.io.color.luminance_batch`), in [0, 1];
 * ``L = |∇²I|`` with the 4-neighbour kernel, replicate padding;
 * ``w = 1 + alpha * min(L / tau, 1)``: flat paper/fill gets weight 1, any
   edge with ``|∇²I| >= tau`` the full ``1 + alpha``. Saturating at ``tau``
@@ -20,10 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from senga.io.color import luminance_batch
 from senga.losses.reduction import check_reduction, finish, flatten_pair, pool
-
-#: ITU-R 601-2 luma weights (Pillow's ``convert("L")``).
-LUMA: tuple[float, float, float] = (0.299, 0.587, 0.114)
 
 #: 4-neighbour discrete Laplacian.
 LAPLACIAN_KERNEL: tuple[tuple[float, ...], ...] = ((0.0, 1.0, 0.0), (1.0, -4.0, 1.0), (0.0, 1.0, 0.0))
@@ -48,8 +48,7 @@ def laplacian_weight_map(rgb: Tensor, alpha: float = 4.0, tau: float = 0.1) -> T
         raise ValueError(f"laplacian_weight_map expects rgb shaped (N, 3, H, W), got {tuple(rgb.shape)}")
     if alpha < 0 or tau <= 0:
         raise ValueError(f"laplacian_weight_map needs alpha >= 0 and tau > 0, got alpha={alpha}, tau={tau}")
-    luma = rgb.new_tensor(LUMA).view(1, 3, 1, 1)
-    gray = (rgb * luma).sum(1, keepdim=True)
+    gray = luminance_batch(rgb)
     kernel = rgb.new_tensor(LAPLACIAN_KERNEL).view(1, 1, 3, 3)
     lap = F.conv2d(F.pad(gray, (1, 1, 1, 1), mode="replicate"), kernel)
     return 1.0 + alpha * (lap.abs() / tau).clamp(max=1.0)
@@ -94,13 +93,20 @@ class LaplacianWeightedLoss(nn.Module):
         super().__init__()
         check_reduction(reduction)
         if alpha < 0 or tau <= 0:
-            raise ValueError(f"LaplacianWeightedLoss needs alpha >= 0 and tau > 0, got alpha={alpha}, tau={tau}")
+            raise ValueError(
+                f"LaplacianWeightedLoss needs alpha >= 0 and tau > 0, got alpha={alpha}, tau={tau}"
+            )
         self.alpha = alpha
         self.tau = tau
         self.reduction = reduction
 
     def forward(self, pred: Tensor, gt: Tensor, rgb: Tensor) -> Tensor:
-        if rgb.ndim != 4 or pred.ndim != 4 or rgb.shape[0] != pred.shape[0] or rgb.shape[2:] != pred.shape[2:]:
+        if (
+            rgb.ndim != 4
+            or pred.ndim != 4
+            or rgb.shape[0] != pred.shape[0]
+            or rgb.shape[2:] != pred.shape[2:]
+        ):
             raise ValueError(
                 f"rgb {tuple(rgb.shape)} must be (N, 3, H, W) matching pred {tuple(pred.shape)} (N, 1, H, W)"
             )

@@ -1,4 +1,4 @@
-"""The paper's training loss: ``1 / F1~ + 0.001 * BCE(H, G)`` (PAPER.md, eq. 10 and below)."""
+"""The paper's training loss: ``1 / F1~ + 0.001 * BCE(H, G)`` (docs/paper.md, eq. 10 and below)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,9 @@ def paper_loss(
         tensor(1.)
     """
     check_reduction(reduction)
-    p, r = _pooled_precision_recall(pred, gt, resolve_indicator(indicator), cancellation, reduction, eps, smooth)
+    p, r = _pooled_precision_recall(
+        pred, gt, resolve_indicator(indicator), cancellation, reduction, eps, smooth
+    )
     per = f1_weight * (r + p) / (2.0 * r * p)
     if bce_weight:
         inner = "batch" if reduction == "batch" else "none"  # per-image values until finish()

@@ -36,7 +36,9 @@ def flatten_pair(pred: Tensor, gt: Tensor) -> tuple[Tensor, Tensor]:
     if pred.shape != gt.shape:
         raise ValueError(f"pred and gt shapes differ: {tuple(pred.shape)} vs {tuple(gt.shape)}")
     if pred.ndim not in (2, 3, 4) or (pred.ndim == 4 and pred.shape[1] != 1):
-        raise ValueError(f"expected ink maps shaped (N, 1, H, W), (N, H, W) or (H, W), got {tuple(pred.shape)}")
+        raise ValueError(
+            f"expected ink maps shaped (N, 1, H, W), (N, H, W) or (H, W), got {tuple(pred.shape)}"
+        )
     if not (pred.is_floating_point() and gt.is_floating_point()):
         raise ValueError(f"pred and gt must be float tensors, got {pred.dtype} and {gt.dtype}")
     if pred.ndim == 2:

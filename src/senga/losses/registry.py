@@ -7,6 +7,7 @@ from typing import Any
 
 from torch import nn
 
+from senga.errors import check_known
 from senga.losses.dice import DiceLoss
 from senga.losses.gan import Pix2PixLoss
 from senga.losses.laplacian import LaplacianWeightedLoss
@@ -39,7 +40,5 @@ def build_loss(name: str, **params: Any) -> nn.Module:
         raise ValueError(f"unknown loss {name!r}; valid names: {', '.join(sorted(LOSSES))}")
     cls = LOSSES[name]
     valid = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-    unknown = sorted(set(params) - set(valid))
-    if unknown:
-        raise ValueError(f"loss {name!r}: unknown parameter(s) {', '.join(unknown)}; valid: {', '.join(valid)}")
+    check_known(params, valid, f"loss {name!r}", "parameter")
     return cls(**params)

@@ -77,7 +77,9 @@ def soft_precision(
     Returns:
         Scalar, or ``(N,)`` for ``reduction="none"``.
     """
-    return finish(_pooled_precision_recall(pred, gt, indicator, cancellation, reduction, eps, smooth)[0], reduction)
+    return finish(
+        _pooled_precision_recall(pred, gt, indicator, cancellation, reduction, eps, smooth)[0], reduction
+    )
 
 
 def soft_recall(

@@ -4,6 +4,8 @@
 * :mod:`senga.metrics.files`: scoring folders of image files (``senga eval``).
 """
 
+from __future__ import annotations
+
 from senga.metrics.files import EVAL_EXTENSIONS, EvalReport, ImageScore, evaluate_folders
 from senga.metrics.grayscale import (
     DEFAULT_EPS,

@@ -149,9 +149,12 @@ def evaluate_folders(
     preds = _index(pred_dir, "prediction")
     missing = [name for name in sorted(gts) if name not in preds]
     if missing:
-        more = f" (and {len(missing) - 1} more: {', '.join(missing[1:6])}{', ...' if len(missing) > 6 else ''})"
+        more = (
+            f" (and {len(missing) - 1} more: {', '.join(missing[1:6])}{', ...' if len(missing) > 6 else ''})"
+        )
         raise ValueError(
-            f"{gts[missing[0]]}: no prediction '{missing[0]}.*' in {pred_dir}" + (more if len(missing) > 1 else "")
+            f"{gts[missing[0]]}: no prediction '{missing[0]}.*' in {pred_dir}"
+            + (more if len(missing) > 1 else "")
         )
     images = []
     for name in sorted(gts):

@@ -1,4 +1,4 @@
-"""Exact grayscale precision, recall and F1 (PAPER.md eqs. 4-6) and RMSE.
+"""Exact grayscale precision, recall and F1 (docs/paper.md, eqs. 4-6) and RMSE.
 
 Three layers, each written once and shared by numpy and torch:
 
@@ -112,8 +112,7 @@ def _to_float(x: Array) -> Array:
     if x.dtype == np.bool_ or np.issubdtype(x.dtype, np.floating):
         return x.astype(np.float64, copy=False)
     raise ValueError(
-        f"ink maps must be float in [0, 1], got {x.dtype} "
-        "(convert 8-bit luminance with senga.io.gray_to_ink)"
+        f"ink maps must be float in [0, 1], got {x.dtype} (convert 8-bit luminance with senga.io.gray_to_ink)"
     )
 
 
@@ -255,7 +254,7 @@ def scores(pred: Array, gt: Array, eps: float = DEFAULT_EPS) -> dict[str, Array]
 
 
 def mean_scores(rows: Iterable[Mapping[str, Any]], keys: Iterable[str] = SCORE_KEYS) -> dict[str, float]:
-    """Data-set score: the mean of per-image scores (PAPER.md, "Details the paper leaves open").
+    """Data-set score: the mean of per-image scores (docs/paper.md, "Details the paper leaves open").
 
     Args:
         rows: mappings such as :func:`scores` returns; each value is a float
@@ -279,7 +278,9 @@ def mean_scores(rows: Iterable[Mapping[str, Any]], keys: Iterable[str] = SCORE_K
     values = {k: np.concatenate(v) if v else np.zeros(0) for k, v in collected.items()}
     counts = {len(v) for v in values.values()}
     if len(counts) != 1 or 0 in counts:
-        raise ValueError(f"mean_scores needs the same non-zero number of images per key, got {sorted(counts)}")
+        raise ValueError(
+            f"mean_scores needs the same non-zero number of images per key, got {sorted(counts)}"
+        )
     out: dict[str, float] = {k: float(v.mean()) for k, v in values.items()}
     out["n"] = counts.pop()
     return out

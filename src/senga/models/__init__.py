@@ -3,12 +3,15 @@
 Quick start::
 
     from senga.models import create_model, save_pretrained, from_pretrained
-    model = create_model("senga")                 # (N, 3, H, W) in [0, 1] -> (N, 1, H, W) ink
-    save_pretrained(model, "runs/x/model")        # model.safetensors + config.json
-    model = from_pretrained("runs/x/model")       # eval mode
+
+    model = create_model("senga")  # (N, 3, H, W) in [0, 1] -> (N, 1, H, W) ink
+    save_pretrained(model, "runs/x/model")  # model.safetensors + config.json
+    model = from_pretrained("runs/x/model")  # eval mode
 
 Layers, shapes and the choices the paper leaves open: ``docs/network.md``.
 """
+
+from __future__ import annotations
 
 from senga.models.attention import (
     AttentionFusion,
@@ -17,7 +20,7 @@ from senga.models.attention import (
     attention_fuse,
     attention_map,
 )
-from senga.models.config import GeneratorConfig, PatchGANConfig, Pix2PixConfig
+from senga.models.config import GeneratorConfig, PatchGANConfig, Pix2PixConfig, model_config
 from senga.models.generator import SengaGenerator
 from senga.models.pix2pix import PatchGAN, Pix2PixUNet
 from senga.models.pretrained import (
@@ -51,6 +54,7 @@ __all__ = [
     "flops_per_megapixel",
     "from_pretrained",
     "list_models",
+    "model_config",
     "model_summary",
     "read_model_config",
     "save_pretrained",

@@ -1,4 +1,4 @@
-"""Darkening / brightening attention and the 1x1 fuse (PAPER.md "Attention modules").
+"""Darkening / brightening attention and the 1x1 fuse (docs/paper.md, "Attention modules").
 
 Multiplying the predicted ink H by a map in [0, 1] can only remove ink, so the
 paper uses two maps: a *darkening* attention ``M_d = A_d(H)`` that emphasises
@@ -81,6 +81,12 @@ def attention_fuse(
     return torch.sigmoid(m_dark * h * v[0] + m_bright * (1.0 - h) * v[1] + bias.reshape(()))
 
 
+def _bias(conv: nn.Conv2d) -> torch.Tensor:
+    """The bias of an attention conv (each has one: ``nn.Conv2d``'s default)."""
+    assert conv.bias is not None
+    return conv.bias
+
+
 def _init_unit_uniform(conv: nn.Conv2d) -> None:
     nn.init.uniform_(conv.weight, 0.0, 1.0)
     if conv.bias is not None:
@@ -102,9 +108,9 @@ class _AttentionMap(nn.Module):
         return attention_map(
             x,
             self.conv1.weight,
-            self.conv1.bias,
+            _bias(self.conv1),
             self.conv2.weight,
-            self.conv2.bias,
+            _bias(self.conv2),
             self.negative_slope,
         )
 
@@ -137,6 +143,4 @@ class AttentionFusion(nn.Module):
         _init_unit_uniform(self.fuse)
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return attention_fuse(
-            h, self.darkening(h), self.brightening(h), self.fuse.weight, self.fuse.bias
-        )
+        return attention_fuse(h, self.darkening(h), self.brightening(h), self.fuse.weight, _bias(self.fuse))

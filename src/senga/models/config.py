@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 UPSAMPLE_MODES: tuple[str, ...] = ("nearest", "bilinear")
+#: Channels added by ``GeneratorConfig.contrast_input`` (one per RGB channel).
+CONTRAST_CHANNELS: int = 3
 
 
 def _require(ok: bool, cls: str, field: str, problem: str) -> None:
@@ -19,7 +21,7 @@ def _require(ok: bool, cls: str, field: str, problem: str) -> None:
 
 @dataclass
 class GeneratorConfig:
-    """The paper's U-Net generator (PAPER.md "Network", "Attention modules").
+    """The paper's U-Net generator (docs/paper.md, "Network", "Attention modules").
 
     Registry names ``"senga"`` (attention on) and ``"senga-noattn"`` (off).
     """
@@ -35,7 +37,16 @@ class GeneratorConfig:
     final_norm: bool = False  # batch norm before the last sigmoid too (off: it pins the output distribution, see docs/network.md)
     init_range: float = 0.005  # conv weights ~ U(-init_range, init_range)
     negative_slope: float = 0.2  # LeakyReLU slope (encoder, decoder, attention)
-    ink_floor: float = 0.0  # eval mode: output ink below this is paper (0); the paper has none (docs/network.md)
+    ink_floor: float = (
+        0.0  # eval mode: output ink below this is paper (0); the paper has none (docs/network.md)
+    )
+    contrast_input: bool = (
+        False  # add 3 local-contrast channels (blur minus image, per RGB channel), zero-initialised
+    )
+    dilated_blocks: int = (
+        0  # extra residual blocks with dilated convs (2, 4) after the paper's two, identity at init
+    )
+    width: float = 1.0  # channel multiplier (1 = the paper's); other values round channels to multiples of 8
 
     def __post_init__(self) -> None:
         cls = type(self).__name__
@@ -59,6 +70,14 @@ class GeneratorConfig:
             "upsample",
             f"must be one of {', '.join(UPSAMPLE_MODES)}, got {self.upsample!r}",
         )
+        _require(
+            not self.contrast_input or self.in_channels == 3,
+            cls,
+            "contrast_input",
+            f"needs RGB input (in_channels=3), got in_channels={self.in_channels}",
+        )
+        _require(self.dilated_blocks >= 0, cls, "dilated_blocks", f"must be >= 0, got {self.dilated_blocks}")
+        _require(0.0 < self.width <= 4.0, cls, "width", f"must be in (0, 4], got {self.width}")
         _require(self.init_range > 0, cls, "init_range", f"must be > 0, got {self.init_range}")
         _require(
             self.negative_slope >= 0,
@@ -69,8 +88,8 @@ class GeneratorConfig:
 
     @property
     def net_in_channels(self) -> int:
-        """Channels entering the first conv: the input plus the morph map if enabled."""
-        return self.in_channels + int(self.morph_input)
+        """Channels entering the first conv: the input, the morph map and the contrast channels if enabled."""
+        return self.in_channels + int(self.morph_input) + CONTRAST_CHANNELS * int(self.contrast_input)
 
 
 @dataclass
@@ -111,3 +130,15 @@ class PatchGANConfig:
 
 
 ModelConfig = GeneratorConfig | Pix2PixConfig | PatchGANConfig
+
+
+def model_config(model: object) -> ModelConfig:
+    """``model.config``: the config dataclass every registry model carries.
+
+    Raises:
+        ValueError: ``model`` has none (the message names its type).
+    """
+    config = getattr(model, "config", None)
+    if not isinstance(config, GeneratorConfig | Pix2PixConfig | PatchGANConfig):
+        raise ValueError(f"{type(model).__name__} has no dataclass .config")
+    return config

@@ -1,6 +1,6 @@
 """The paper's generator: a U-Net with two residual blocks and optional attention.
 
-PAPER.md "Network". Layer table, shapes, parameter count and every choice the
+docs/paper.md, "Network". Layer table, shapes, parameter count and every choice the
 paper leaves open are in ``docs/network.md``. In short, for an input padded to
 ``S x S`` (S a multiple of 16, at least 32)::
 
@@ -27,7 +27,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from senga.models.attention import AttentionFusion
-from senga.models.config import GeneratorConfig
+from senga.models.config import CONTRAST_CHANNELS, GeneratorConfig
+from senga.models.hardcase_blocks import DilatedResidualBlock, local_contrast
 from senga.models.padding import crop_padding, pad_to_multiple
 
 #: The encoder downsamples 4 times: padded sizes are multiples of 16.
@@ -44,10 +45,19 @@ DECODER_UPSAMPLES: tuple[bool, ...] = (False, True, True, True, False, True)
 NUM_RESIDUAL_BLOCKS: int = 2
 
 
-def _conv(
-    in_ch: int, out_ch: int, kernel: int, stride: int, padding: int, bias: bool
-) -> nn.Sequential:
-    """Reflection padding then a convolution (PAPER.md: reflection keeps paper white)."""
+def scaled_channels(channels: int, width: float) -> int:
+    """``channels`` times the config's ``width`` (1 keeps the paper's), rounded to a multiple of 8 (>= 8).
+
+    Multiples of 8 keep oneDNN's vectorised convolution kernels busy; the
+    1-channel output is never scaled.
+    """
+    if width == 1.0 or channels == 1:
+        return channels
+    return max(8, 8 * round(channels * width / 8))
+
+
+def _conv(in_ch: int, out_ch: int, kernel: int, stride: int, padding: int, bias: bool) -> nn.Sequential:
+    """Reflection padding then a convolution (docs/paper.md: reflection keeps paper white)."""
     return nn.Sequential(
         nn.ReflectionPad2d(padding),
         nn.Conv2d(in_ch, out_ch, kernel, stride=stride, bias=bias),
@@ -91,7 +101,7 @@ class DecoderBlock(nn.Module):
     """[upsample x2] -> [concat skip] -> conv (reflection pad) -> [BN] -> LeakyReLU or sigmoid.
 
     Upsampling first and then convolving (instead of a transposed conv) avoids
-    checkerboard artefacts (PAPER.md "Network").
+    checkerboard artefacts (docs/paper.md, "Network").
     """
 
     def __init__(
@@ -140,25 +150,24 @@ class SengaGenerator(nn.Module):
         slope = config.negative_slope
         net_in = config.net_in_channels
 
-        enc_in = (net_in, *ENCODER_CHANNELS[:-1])
+        enc_ch = tuple(scaled_channels(c, config.width) for c in ENCODER_CHANNELS)
+        dec_ch = tuple(scaled_channels(c, config.width) for c in DECODER_CHANNELS)
+        enc_in = (net_in, *enc_ch[:-1])
         self.encoder = nn.ModuleList(
             EncoderBlock(i, o, norm=k > 0, negative_slope=slope)  # BN on blocks 2-4 only
-            for k, (i, o) in enumerate(zip(enc_in, ENCODER_CHANNELS))
+            for k, (i, o) in enumerate(zip(enc_in, enc_ch))
         )
-        bottleneck = ENCODER_CHANNELS[-1]
-        self.residual = nn.Sequential(
-            *(ResidualBlock(bottleneck) for _ in range(NUM_RESIDUAL_BLOCKS))
-        )
+        bottleneck = enc_ch[-1]
+        self.residual = nn.Sequential(*(ResidualBlock(bottleneck) for _ in range(NUM_RESIDUAL_BLOCKS)))
 
         # Skips entering each decoder block (after its upsampling): e3, e2, e1 and the input.
-        skip_ch = (0, ENCODER_CHANNELS[2], ENCODER_CHANNELS[1], ENCODER_CHANNELS[0], 0,
-                   net_in if config.input_skip else 0)  # fmt: skip
-        dec_in = (bottleneck, *DECODER_CHANNELS[:-1])
-        n = len(DECODER_CHANNELS)
+        skip_ch = (0, enc_ch[2], enc_ch[1], enc_ch[0], 0, net_in if config.input_skip else 0)
+        dec_in = (bottleneck, *dec_ch[:-1])
+        n = len(dec_ch)
         self.decoder = nn.ModuleList(
             DecoderBlock(
                 dec_in[k] + skip_ch[k],
-                DECODER_CHANNELS[k],
+                dec_ch[k],
                 kernel=config.decoder_kernel,
                 upsample=config.upsample if DECODER_UPSAMPLES[k] else None,
                 norm=config.final_norm or k < n - 1,
@@ -168,6 +177,12 @@ class SengaGenerator(nn.Module):
             for k in range(n)
         )
         self.attention = AttentionFusion(slope) if config.attention else None
+        # multi-scale option (off in the paper's presets): dilated residual blocks after the paper's two
+        self.context = (
+            nn.Sequential(*(DilatedResidualBlock(bottleneck) for _ in range(config.dilated_blocks)))
+            if config.dilated_blocks > 0
+            else None
+        )
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -185,6 +200,25 @@ class SengaGenerator(nn.Module):
                         nn.init.uniform_(m.bias, -r, r)
                 elif isinstance(m, nn.BatchNorm2d):
                     m.reset_parameters()
+        if self.context is not None:
+            for m in self.context.modules():
+                if isinstance(m, nn.Conv2d):
+                    nn.init.uniform_(m.weight, -r, r)
+                elif isinstance(m, nn.BatchNorm2d):
+                    m.reset_parameters()
+            for block in self.context.modules():
+                if isinstance(block, DilatedResidualBlock):
+                    block.zero_init()
+        if self.config.contrast_input:
+            # the contrast channels come last in the first conv's and the input skip's inputs: start at 0
+            blocks: list[nn.Module] = [self.encoder[0]] + (
+                [self.decoder[-1]] if self.config.input_skip else []
+            )
+            with torch.no_grad():
+                for block in blocks:
+                    conv = block.conv[1]  # type: ignore[index]  # .conv is a Sequential (pad, conv)
+                    assert isinstance(conv, nn.Conv2d)
+                    conv.weight[:, -CONTRAST_CHANNELS:] = 0.0
 
     @property
     def size_multiple(self) -> int:
@@ -200,9 +234,11 @@ class SengaGenerator(nn.Module):
     def network_input(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, C, H, W)`` in [0, 1] -> the tensor the first conv sees (morph channel, [-1, 1])."""
         if self.config.morph_input:
-            from senga.classical.morph import morph_lines_torch
+            from senga.classical.morph_torch import morph_lines_torch
 
             x = torch.cat([x, morph_lines_torch(x)], dim=1)
+        if self.config.contrast_input:
+            x = torch.cat([x, local_contrast(x[:, :3])], dim=1)
         if self.config.normalize_input:
             x = 2.0 * x - 1.0
         return x
@@ -234,6 +270,8 @@ class SengaGenerator(nn.Module):
             skips.append(h)
         e1, e2, e3, _ = skips
         h = self.residual(h)
+        if self.context is not None:
+            h = self.context(h)
         d = self.decoder
         h = d[0](h)
         h = d[1](h, e3)

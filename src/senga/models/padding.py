@@ -1,6 +1,6 @@
 """Pad an image batch to a size the network accepts, and crop the result back.
 
-Reflection keeps white paper white at the border (PAPER.md "Network"). Torch's
+Reflection keeps white paper white at the border (docs/paper.md, "Network"). Torch's
 reflect padding needs ``pad < size``, so large pads on small images are done in
 several reflect steps, and a side of size 1 (nothing to reflect) is replicated.
 """
@@ -37,9 +37,7 @@ def _reflect_pad_axis(x: torch.Tensor, before: int, after: int, axis: int) -> to
     return x
 
 
-def pad_to_multiple(
-    x: torch.Tensor, multiple: int, minimum: int = 1
-) -> tuple[torch.Tensor, Padding]:
+def pad_to_multiple(x: torch.Tensor, multiple: int, minimum: int = 1) -> tuple[torch.Tensor, Padding]:
     """Reflect-pad ``x`` so height and width are multiples of ``multiple`` (and >= ``minimum``).
 
     The padding is split evenly between the two sides (the extra pixel goes

@@ -28,9 +28,11 @@ from safetensors.torch import load as load_safetensors_bytes
 from safetensors.torch import save_file
 from torch import nn
 
+from senga.errors import SengaError
 from senga.io import atomic_write_path
+from senga.models.config import model_config
 from senga.models.registry import create_model
-from senga.weights import bundled_model_dir
+from senga.weights import bundled_model_dir, installed_model_dir
 
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
@@ -48,13 +50,8 @@ __all__ = [
 ]
 
 
-class PretrainedError(ValueError):
+class PretrainedError(SengaError):
     """A saved model folder cannot be used. ``str(err)`` is ``"PATH: problem"``."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 def save_pretrained(
@@ -73,9 +70,10 @@ def save_pretrained(
     Returns:
         The folder path.
     """
-    config = getattr(model, "config", None)
-    if config is None or not dataclasses.is_dataclass(config):
-        raise ValueError(f"save_pretrained: {type(model).__name__} has no dataclass .config")
+    try:
+        config = model_config(model)
+    except ValueError as err:
+        raise ValueError(f"save_pretrained: {err}") from None
     from senga import __version__
 
     fields = dataclasses.asdict(config)
@@ -98,15 +96,9 @@ def save_pretrained(
     return directory
 
 
-def _resolve_dir(path: str | os.PathLike[str] | None) -> Path:
-    if path is None:
-        directory = bundled_model_dir()
-        if not (directory / WEIGHTS_NAME).is_file():
-            raise PretrainedError(
-                directory, f"no bundled model ({WEIGHTS_NAME} missing); pass a model folder instead"
-            )
-        return directory
-    path = Path(path)
+def _resolve_dir(model: str | os.PathLike[str] | None) -> Path:
+    """The model folder ``model`` names (:func:`senga.weights.installed_model_dir`), checked."""
+    path = installed_model_dir(model, WEIGHTS_NAME)
     if path.is_file():
         if path.name not in (WEIGHTS_NAME, CONFIG_NAME):
             raise PretrainedError(
@@ -121,7 +113,7 @@ def _resolve_dir(path: str | os.PathLike[str] | None) -> Path:
 
 
 def read_model_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
-    """The parsed, checked ``config.json`` of a model folder (or of the bundled model for None)."""
+    """The parsed, checked ``config.json`` of a model folder (or of a bundled model by name, None: default)."""
     directory = _resolve_dir(path)
     cfg_path = directory / CONFIG_NAME
     if not cfg_path.is_file():
@@ -136,9 +128,7 @@ def read_model_config(path: str | os.PathLike[str] | None) -> dict[str, Any]:
         raise PretrainedError(cfg_path, '"config" must be an object')
     fmt = meta.get("format", FORMAT_VERSION)
     if fmt != FORMAT_VERSION:
-        raise PretrainedError(
-            cfg_path, f"format {fmt!r} is not supported (expected {FORMAT_VERSION})"
-        )
+        raise PretrainedError(cfg_path, f"format {fmt!r} is not supported (expected {FORMAT_VERSION})")
     digest = meta.get(SHA256_KEY)
     if digest is not None and not (isinstance(digest, str) and len(digest) == 64):
         raise PretrainedError(cfg_path, f'"{SHA256_KEY}" must be a 64-character hex string')
@@ -154,7 +144,8 @@ def from_pretrained(
 
     Args:
         path: the model folder, or its ``config.json`` / ``model.safetensors``;
-            ``None`` loads the bundled model (:func:`bundled_model_dir`).
+            ``None`` / ``"default"`` / ``"fast"`` (or an alias) loads a bundled model
+            (:func:`senga.weights.resolve_model_dir`).
         map_location: device to put the model on.
         ink_floor: replaces the saved config's ``ink_floor`` (eval-time output
             ink below it is paper; ``0`` keeps the faintest haze), ``None`` keeps it.
@@ -163,6 +154,7 @@ def from_pretrained(
         The model (float32 parameters even if stored as float16), ``.eval()``.
 
     Raises:
+        ModelNotInstalledError (a ValueError): a bundled model that is not installed.
         PretrainedError (a ValueError): missing folder or file, corrupt JSON or
             weights, weights whose SHA-256 differs from config.json's
             ``weights_sha256``, unknown model name or config field, weights

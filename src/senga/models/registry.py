@@ -18,6 +18,7 @@ from typing import Any
 
 from torch import nn
 
+from senga.errors import check_known
 from senga.models.config import GeneratorConfig, ModelConfig, PatchGANConfig, Pix2PixConfig
 from senga.models.generator import SengaGenerator
 from senga.models.pix2pix import PatchGAN, Pix2PixUNet
@@ -34,15 +35,18 @@ class ModelSpec:
 
 
 _REGISTRY: dict[str, ModelSpec] = {
-    "senga": ModelSpec(GeneratorConfig, SengaGenerator, {"attention": True},
-                       "the paper's U-Net generator with darkening/brightening attention"),
-    "senga-noattn": ModelSpec(GeneratorConfig, SengaGenerator, {"attention": False},
-                              "the paper's U-Net generator without attention"),
-    "pix2pix-unet": ModelSpec(Pix2PixConfig, Pix2PixUNet, {},
-                              "pix2pix unet_256 generator (baseline)"),
-    "patchgan": ModelSpec(PatchGANConfig, PatchGAN, {},
-                          "pix2pix 70x70 PatchGAN discriminator (baseline)"),
-}  # fmt: skip
+    "senga": ModelSpec(
+        GeneratorConfig,
+        SengaGenerator,
+        {"attention": True},
+        "the paper's U-Net generator with darkening/brightening attention",
+    ),
+    "senga-noattn": ModelSpec(
+        GeneratorConfig, SengaGenerator, {"attention": False}, "the paper's U-Net generator without attention"
+    ),
+    "pix2pix-unet": ModelSpec(Pix2PixConfig, Pix2PixUNet, {}, "pix2pix unet_256 generator (baseline)"),
+    "patchgan": ModelSpec(PatchGANConfig, PatchGAN, {}, "pix2pix 70x70 PatchGAN discriminator (baseline)"),
+}
 
 
 def list_models() -> list[str]:
@@ -59,9 +63,7 @@ def _spec(name: str) -> ModelSpec:
     try:
         return _REGISTRY[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown model {name!r}; valid names: {', '.join(_REGISTRY)}"
-        ) from None
+        raise ValueError(f"unknown model {name!r}; valid names: {', '.join(_REGISTRY)}") from None
 
 
 def config_fields(name: str) -> list[str]:
@@ -72,12 +74,7 @@ def config_fields(name: str) -> list[str]:
 def make_config(name: str, /, **config: Any) -> ModelConfig:
     """The config ``create_model(name, **config)`` uses: registry defaults, then ``config``."""
     spec = _spec(name)
-    valid = config_fields(name)
-    for key in config:
-        if key not in valid:
-            raise ValueError(
-                f"model {name!r} has no config field {key!r}; valid fields: {', '.join(valid)}"
-            )
+    check_known(config, config_fields(name), f"model {name!r}", "config field")
     return spec.config_cls(name=name, **{**spec.defaults, **config})
 
 

@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from senga.models.config import model_config
+
 #: Side of the square image ``flops_per_megapixel`` measures on: a multiple of
 #: 16 and 256, so no network pads it.
 _MEASURE_SIDE: int = 1024
@@ -24,7 +26,7 @@ def _example_inputs(model: nn.Module, h: int, w: int, device: str) -> tuple[torc
     if isinstance(model, PatchGAN):
         rgb_ch = model.config.in_channels - 1
         return (torch.zeros(1, rgb_ch, h, w, device=device), torch.zeros(1, 1, h, w, device=device))
-    return (torch.zeros(1, model.config.in_channels, h, w, device=device),)
+    return (torch.zeros(1, model_config(model).in_channels, h, w, device=device),)
 
 
 def count_flops(model: nn.Module, h: int, w: int) -> int:

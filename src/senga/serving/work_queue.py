@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import queue
+import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ class Job:
 
     Attributes:
         payload: what the handler works on.
+        id: 128 random bits, URL-safe (22 characters): unguessable, so a job is only
+            reachable by the client it was given to.
+        number: the submission order (1, 2, ...), for logs.
         state: ``"queued"``, ``"running"``, ``"done"``, ``"failed"`` or ``"cancelled"``.
         done, total: progress as the handler reports it (e.g. tiles).
         result: the handler's return value once ``state == "done"``.
@@ -55,6 +59,7 @@ class Job:
 
     payload: Any
     number: int = 0
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     state: str = QUEUED
     done: int = 0
     total: int = 0
@@ -127,9 +132,12 @@ class WorkQueue:
     """
 
     def __init__(
-        self, handler: Callable[[Job], Any], workers: int = 1, capacity: int = 8,
+        self,
+        handler: Callable[[Job], Any],
+        workers: int = 1,
+        capacity: int = 8,
         on_drop: Callable[[Job], None] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be >= 1, got {workers}")
         if capacity < 1:
@@ -163,7 +171,9 @@ class WorkQueue:
                 self._queue.put_nowait(job)
             except queue.Full:
                 self.rejected += 1
-                raise QueueFull(f"server busy: {self.capacity} images are already waiting; retry later") from None
+                raise QueueFull(
+                    f"server busy: {self.capacity} images are already waiting; retry later"
+                ) from None
             self._waiting.append(job)
         return job
 
@@ -242,7 +252,8 @@ class WorkQueue:
                 self._drop(job, Cancelled())
                 continue
             job._notify()
-            state, result, error = DONE, None, None
+            state, result = DONE, None
+            error: BaseException | None = None
             try:
                 result = self.handler(job)
             except Cancelled as err:

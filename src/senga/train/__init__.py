@@ -11,8 +11,9 @@
 Example::
 
     from senga.train import get_preset, train
+
     config = get_preset("ours", data=["synth"], val="synth:n=8", steps=5000, crop=256)
-    result = train(config, "runs/ours")     # result.best_dir -> `senga extract --model runs/ours/best`
+    result = train(config, "runs/ours")  # result.best_dir -> `senga extract --model runs/ours/best`
 
 Names are imported lazily so that ``import senga.train`` stays light: the CLI reads
 :mod:`~senga.train.config` and :mod:`~senga.train.presets` (no torch) at start-up.

@@ -238,7 +238,7 @@ def read_training_state(folder: str | os.PathLike[str]) -> dict[str, Any]:
         raise CheckpointError(f"{json_path}: unknown training state format {meta.get('format')!r}")
     try:
         tensors = load_file(str(tensor_path))
-    except Exception as err:  # SafetensorError for a truncated / damaged file, OSError to read it
+    except Exception as err:  # noqa: BLE001 - SafetensorError for a truncated / damaged file, OSError to read it
         raise CheckpointError(
             f"{tensor_path}: damaged training state ({type(err).__name__}: {str(err).strip() or 'unreadable'}); "
             "this checkpoint cannot be resumed: restore the file, or start a new run "

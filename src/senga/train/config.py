@@ -11,7 +11,7 @@ Example::
 
     cfg = TrainConfig(data=["synth"], steps=1000)
     cfg = apply_overrides(cfg, {"crop": 128, "loss_params.indicator": "power:100"})
-    TrainConfig.from_json(cfg.to_json()) == cfg   # True
+    TrainConfig.from_json(cfg.to_json()) == cfg  # True
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ import json
 import math
 import types
 import typing
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from senga.errors import check_known
 from senga.extract.tiling import Tiling
 from senga.io import atomic_write_path
 
@@ -50,7 +51,7 @@ class ConfigError(ValueError):
 
 @dataclass
 class TrainConfig:
-    """Everything a training run needs. Defaults follow PAPER.md "Training setup".
+    """Everything a training run needs. Defaults follow docs/paper.md, "Training setup".
 
     Exactly one of ``steps`` / ``epochs`` is set. An *epoch* is ``epoch_size``
     training pairs (default: the number of pairs in the folder sources, as in the
@@ -59,8 +60,16 @@ class TrainConfig:
 
     # --- model -------------------------------------------------------------
     model: str = "senga"  # senga.models registry name: "senga" (attention), "senga-noattn", "pix2pix-unet"
-    model_config: dict[str, Any] = field(default_factory=dict)  # passed to create_model(model, **model_config)
-    init: str | None = None  # fine-tuning: start from these weights ("bundled" or a model folder); None = random init
+    model_config: dict[str, Any] = field(
+        default_factory=dict
+    )  # passed to create_model(model, **model_config)
+    init: str | None = None  # fine-tuning: from these weights ("default", "fast", a folder); None = random
+    teacher: str | None = (
+        None  # distillation: a frozen teacher ("default", a folder); see senga.train.distill
+    )
+    distill_params: dict[str, Any] = field(
+        default_factory=dict
+    )  # soft_weight, gt_weight (senga.train.distill)
 
     # --- loss --------------------------------------------------------------
     loss: str = "paper"  # senga.losses.build_loss name: "paper", "dice", "laplacian"; "pix2pix" for GAN
@@ -86,7 +95,9 @@ class TrainConfig:
     steps: int | None = None  # optimizer steps; set this or `epochs`
     epochs: int | None = None  # None (and no steps): the paper's 20,000 epochs
     lr: float = 1e-3  # paper: Adam lr 0.001
-    attention_lr_mult: float = 1.0  # lr factor of the attention modules' 11 parameters (paper: 1; preset ours: see docs)
+    attention_lr_mult: float = (
+        1.0  # lr factor of the attention modules' 11 parameters (paper: 1; preset ours: see docs)
+    )
     betas: tuple[float, float] = (0.9, 0.999)  # paper: Adam betas 0.9 / 0.999
     weight_decay: float = 0.0
     lr_schedule: str = "constant"  # paper: constant; "cosine" decays to lr * min_lr_ratio at the last step
@@ -113,6 +124,11 @@ class TrainConfig:
     def __post_init__(self) -> None:
         self.validate()
 
+    @property
+    def val_tiling(self) -> Tiling:
+        """Validation's tiled inference (``val_tile``, ``val_overlap``) as one :class:`Tiling`."""
+        return Tiling(self.val_tile, self.val_overlap)
+
     def validate(self) -> None:
         """Check values; raises :class:`ConfigError` naming the field."""
         hints = _field_types()
@@ -122,7 +138,7 @@ class TrainConfig:
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name}: must be >= 1, got {getattr(self, name)}")
         try:  # validation's tiled inference, checked where the tiling is defined
-            Tiling(self.val_tile, self.val_overlap)
+            _ = self.val_tiling
         except ValueError as err:
             raise ConfigError(f"val_tile / val_overlap: {err}") from None
         for name in ("workers", "warmup_steps"):
@@ -155,11 +171,7 @@ class TrainConfig:
         """Build from a plain dict; an unknown key is a :class:`ConfigError` listing the valid ones."""
         if not isinstance(values, dict):
             raise ConfigError(f"{source}: expected a JSON object, got {type(values).__name__}")
-        unknown = [k for k in values if k not in field_names()]
-        if unknown:
-            raise ConfigError(
-                f"{source}: unknown field {unknown[0]!r} (valid fields: {', '.join(field_names())})"
-            )
+        check_known(values, field_names(), source, error=ConfigError)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,8 +223,7 @@ def apply_overrides(config: TrainConfig, overrides: dict[str, Any]) -> TrainConf
     hints = _field_types()
     for key, value in overrides.items():
         name, _, sub = key.partition(".")
-        if name not in values:
-            raise ConfigError(f"{key}: unknown config field {name!r} (valid fields: {', '.join(field_names())})")
+        check_known([name], field_names(), key, "config field", ConfigError)
         if sub:
             if not isinstance(values[name], dict):
                 raise ConfigError(f"{key}: {name!r} is not a dict field, so it has no sub-key {sub!r}")

@@ -5,7 +5,7 @@ Sample ``i`` of rank ``r`` is a pure function of ``(seed, r, i)``
 so resuming at step ``t`` is starting the stream at batch ``t``; nothing about
 the data needs to be checkpointed besides the step.
 
-Two paths, as in PAPER.md "Training setup":
+Two paths, as in docs/paper.md, "Training setup":
 
 * DataLoader (default): :class:`senga.data.MixedTrainingSet` +
   :func:`senga.data.make_loader`, augmented on the CPU by ``workers`` processes;
@@ -79,7 +79,12 @@ class TrainingData:
     def mixed_set(self, length: int) -> MixedTrainingSet:
         """The DataLoader-path dataset of this rank (item ``i`` = stream sample ``i``)."""
         return MixedTrainingSet(
-            self.sources, self.weights, self._augment(), seed=self.config.seed, length=length, rank=self.ctx.rank
+            self.sources,
+            self.weights,
+            self._augment(),
+            seed=self.config.seed,
+            length=length,
+            rank=self.ctx.rank,
         )
 
     def batches(self, start_step: int, total_steps: int) -> Iterator[Batch]:
@@ -93,7 +98,11 @@ class TrainingData:
             return
         dataset = self.mixed_set(length=max(1, total_steps) * config.batch)
         loader = make_loader(
-            dataset, config.batch, workers=config.workers, start_step=start_step, pin_memory=device.type == "cuda"
+            dataset,
+            config.batch,
+            workers=config.workers,
+            start_step=start_step,
+            pin_memory=device.type == "cuda",
         )
         for rgb, ink in loader:
             yield rgb.to(device, non_blocking=True), ink.to(device, non_blocking=True)

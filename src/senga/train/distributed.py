@@ -27,7 +27,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from senga.extract.torch_backend import resolve_device  # one meaning of a device name: "cuda" is cuda:LOCAL_RANK
+from senga.runtime import resolve_device  # one meaning of a device name: "cuda" is cuda:LOCAL_RANK
 
 #: How long ranks wait for each other (rank 0 validates while the others wait).
 PROCESS_GROUP_TIMEOUT = datetime.timedelta(minutes=60)
@@ -72,7 +72,9 @@ def setup(device: str = "auto") -> DistContext:
         backend = "nccl" if dev.type == "cuda" else "gloo"
         dist.init_process_group(backend=backend, timeout=PROCESS_GROUP_TIMEOUT)
         created = True
-    return DistContext(rank=rank, world_size=world, local_rank=local_rank, device=dev, initialized_here=created)
+    return DistContext(
+        rank=rank, world_size=world, local_rank=local_rank, device=dev, initialized_here=created
+    )
 
 
 def teardown(ctx: DistContext) -> None:

@@ -1,4 +1,4 @@
-"""The paper's five compared methods (PAPER.md "Compared methods and Table 1") as presets.
+"""The paper's five compared methods (docs/paper.md, "Compared methods and Table 1") as presets.
 
 ===========  ==============================================================
 preset       what it trains
@@ -35,23 +35,25 @@ def ours() -> TrainConfig:
     1x a 300-step run stayed at val F1 0.10, at 100x it reached 0.34
     (docs/training.md).
     """
-    return TrainConfig(model="senga", loss="paper", loss_params=dict(PAPER_LOSS_PARAMS), attention_lr_mult=100.0)
+    return TrainConfig(
+        model="senga", loss="paper", loss_params=dict(PAPER_LOSS_PARAMS), attention_lr_mult=100.0
+    )
 
 
 def wo_attn() -> TrainConfig:
-    """"W/o attn": the paper's loss on the network without the attention modules."""
+    """ "W/o attn": the paper's loss on the network without the attention modules."""
     return TrainConfig(model="senga-noattn", loss="paper", loss_params=dict(PAPER_LOSS_PARAMS))
 
 
 def dice() -> TrainConfig:
-    """"Dice": Deng et al.'s loss (1/dice + 0.001 BCE), network without attention."""
+    """ "Dice": Deng et al.'s loss (1/dice + 0.001 BCE), network without attention."""
     return TrainConfig(
         model="senga-noattn", loss="dice", loss_params={"dice_weight": 1.0, "bce_weight": 0.001}
     )
 
 
 def pix2pix() -> TrainConfig:
-    """"Pix2pix": Isola et al.'s conditional GAN, with their optimiser settings.
+    """ "Pix2pix": Isola et al.'s conditional GAN, with their optimiser settings.
 
     Generator ``pix2pix-unet`` (U-Net 256), discriminator ``patchgan`` (70x70, sees
     ``concat(rgb, ink)``); G minimises BCE(D(x, G(x)), 1) + 100 * L1, D minimises
@@ -70,7 +72,7 @@ def pix2pix() -> TrainConfig:
 
 
 def exp5() -> TrainConfig:
-    """"Exp 5": Matsuda et al.'s best-RMSE setting as PAPER.md describes it.
+    """ "Exp 5": Matsuda et al.'s best-RMSE setting as docs/paper.md describes it.
 
     * Input: the model adds a morphological line-extraction map
       (:mod:`senga.classical` ``morph``) as a 4th channel itself
@@ -86,6 +88,46 @@ def exp5() -> TrainConfig:
     )
 
 
+def ours_hardcases() -> TrainConfig:
+    """``ours`` plus the options for the paper's open problems (docs/hardcases.md), not the paper's.
+
+    The same network, loss and optimiser, with 3 zero-initialised local-contrast
+    input channels (the paper's "enhance local contrast") and one dilated
+    residual block in the bottleneck (its "multi-scale features"), which starts
+    as the identity. Fine-tune from a pretrained model widened with
+    :func:`senga.models.extend.widen_pretrained` (``senga train --init DIR``):
+    step 0 then computes exactly that model.
+    """
+    config = ours()
+    config.model_config = {"contrast_input": True, "dilated_blocks": 1}
+    return config
+
+
+def fast() -> TrainConfig:
+    """The bundled ``fast`` model: ``senga`` at width 0.47 (~1/4 of the FLOPs), distilled from ``default``.
+
+    Not one of the paper's methods: the student starts as the teacher pruned
+    to its largest-norm channels and learns the teacher's raw output (soft
+    BCE) plus the paper's loss on the ground truth (``senga.train.distill``,
+    docs/fast_model.md).
+    """
+    from senga.train.distill import fast_preset_overrides
+
+    return TrainConfig(
+        model="senga",
+        model_config=fast_preset_overrides(),
+        teacher="default",
+        loss="paper",
+        loss_params=dict(PAPER_LOSS_PARAMS),
+        attention_lr_mult=10.0,
+        lr=3e-4,
+        lr_schedule="cosine",
+        min_lr_ratio=0.1,
+        batch=8,
+        channels_last=True,
+    )
+
+
 #: Preset name -> factory of its :class:`TrainConfig`.
 PRESETS: dict[str, Callable[[], TrainConfig]] = {
     "ours": ours,
@@ -93,6 +135,8 @@ PRESETS: dict[str, Callable[[], TrainConfig]] = {
     "dice": dice,
     "pix2pix": pix2pix,
     "exp5": exp5,
+    "ours-hardcases": ours_hardcases,
+    "fast": fast,
 }
 
 #: Short override names (CLI flags, the bench's ablations) -> loss parameter they set.

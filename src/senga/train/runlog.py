@@ -54,7 +54,9 @@ class RunLog:
             the killed run after its last checkpoint) are dropped.
     """
 
-    def __init__(self, run_dir: Path, terms: Sequence[str], enabled: bool, keep_until: int | None = None) -> None:
+    def __init__(
+        self, run_dir: Path, terms: Sequence[str], enabled: bool, keep_until: int | None = None
+    ) -> None:
         self.run_dir, self.enabled = run_dir, enabled
         self.columns = csv_columns(terms)
         self.history: list[dict[str, float]] = []

@@ -8,7 +8,9 @@ branches on the kind:
 * :class:`SupervisedStep`: ``min_G loss(G(x), y)`` with a :mod:`senga.losses`
   loss (the paper's methods, Dice, Exp 5), through :class:`Objective`;
 * :class:`GanStep`: pix2pix's alternating discriminator / generator updates
-  with :class:`senga.losses.Pix2PixLoss`.
+  with :class:`senga.losses.Pix2PixLoss`;
+* :class:`DistillStep`: a narrower student learns a frozen teacher's output
+  (:mod:`senga.train.distill`).
 
 :func:`build_step` picks one from the config; :func:`lr_at` is the learning
 rate of every step (a pure function of the step, so resuming needs nothing else).
@@ -26,7 +28,9 @@ from torch import Tensor, nn
 
 from senga.losses import Pix2PixLoss, build_loss
 from senga.models import create_model
+from senga.models.generator import SengaGenerator
 from senga.train.config import TrainConfig
+from senga.train.distill import distill_loss, distill_params, load_teacher, warm_start_from_teacher
 from senga.train.distributed import DistContext, average_gradients, wrap
 
 #: ``guard(name, value)``: raises when ``value`` is not finite (on any rank).
@@ -44,9 +48,11 @@ class TrainStep(Protocol):
     """
 
     generator: nn.Module
-    discriminator: nn.Module | None
     optimizers: dict[str, torch.optim.Optimizer]
     terms: tuple[str, ...]
+
+    @property
+    def discriminator(self) -> nn.Module | None: ...
 
     def distribute(self) -> None:
         """Wrap for DDP; called after loading a checkpoint (DDP broadcasts rank 0's weights)."""
@@ -59,6 +65,8 @@ def build_step(config: TrainConfig, ctx: DistContext) -> TrainStep:
     """:class:`GanStep` when the config has a discriminator, else :class:`SupervisedStep`."""
     if config.discriminator is not None:
         return GanStep(config, ctx)
+    if config.teacher is not None:
+        return DistillStep(config, ctx)
     return SupervisedStep(config, ctx)
 
 
@@ -78,7 +86,7 @@ def lr_at(step: int, total_steps: int, config: TrainConfig) -> float:
 
     Example::
 
-        lr_at(0, 100, TrainConfig(steps=100))   # 0.001
+        lr_at(0, 100, TrainConfig(steps=100))  # 0.001
     """
     lr = config.lr
     if step < config.warmup_steps:
@@ -118,7 +126,7 @@ def build_network(name: str, options: dict[str, object], config: TrainConfig, ct
     """``senga.models.create_model(name, **options)`` on the device, in train mode."""
     model = create_model(name, **options).to(ctx.device)
     if config.channels_last:
-        model = model.to(memory_format=torch.channels_last)
+        model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # stubs lack memory_format
     return model.train()
 
 
@@ -136,7 +144,7 @@ class Objective(nn.Module):
 
     Most losses compare the prediction H with the ground truth G only. Exp 5's
     loss also needs the color input, from which it computes its Laplacian
-    weight map (PAPER.md "Compared methods"); such losses say so with a class
+    weight map (docs/paper.md, "Compared methods"); such losses say so with a class
     attribute ``needs_input = True``, and this hides that difference.
 
     Args:
@@ -156,7 +164,9 @@ class Objective(nn.Module):
         self.name = name
         self.loss = build_loss(name, **dict(params))
         if getattr(self.loss, "adversarial", False):
-            raise ValueError(f"loss: {name!r} is a GAN loss; it trains with a discriminator (e.g. 'patchgan')")
+            raise ValueError(
+                f"loss: {name!r} is a GAN loss; it trains with a discriminator (e.g. 'patchgan')"
+            )
         self.needs_input = bool(getattr(self.loss, "needs_input", False))
 
     def forward(self, pred: Tensor, ink: Tensor, rgb: Tensor) -> Tensor:
@@ -197,6 +207,55 @@ class SupervisedStep:
         clip(self.generator, self.config)
         opt.step()
         return {"loss": loss.detach()}
+
+
+# ----------------------------------------------------------------------------- distillation
+
+
+class DistillStep:
+    """Distils ``config.teacher`` (frozen) into ``config.model`` (:mod:`senga.train.distill`).
+
+    On construction the student is warm-started from the teacher
+    (``warm_start_from_teacher``) when both are ``SengaGenerator`` s; a
+    resumed run then loads its own checkpoint over that. Loss terms:
+    ``loss``, ``soft`` (BCE to the teacher), ``gt`` (the objective on the pair).
+    """
+
+    terms: tuple[str, ...] = ("loss", "soft", "gt")
+    discriminator: nn.Module | None = None
+
+    def __init__(self, config: TrainConfig, ctx: DistContext) -> None:
+        if config.teacher is None:
+            raise ValueError("teacher: distillation needs a teacher model")
+        self.config, self.ctx = config, ctx
+        self.params = distill_params(config)
+        self.generator = build_network(config.model, config.model_config, config, ctx)
+        self.teacher = load_teacher(config.teacher, ctx.device, raw=self.params["raw_targets"] > 0)
+        if isinstance(self.generator, SengaGenerator) and isinstance(self.teacher, SengaGenerator):
+            warm_start_from_teacher(self.generator, self.teacher)
+        self.objective = Objective(config.loss, config.loss_params)
+        self.optimizers = {"generator": make_optimizer(self.generator, config)}
+        self._train_model: nn.Module = self.generator
+
+    def distribute(self) -> None:
+        """Wrap the student for DDP (the teacher is frozen and needs no wrapping)."""
+        self._train_model = wrap(self.generator, self.ctx, self.config.sync_bn)
+        self.generator = getattr(self._train_model, "module", self._train_model)
+
+    def step(self, rgb: Tensor, ink: Tensor, guard: Guard) -> dict[str, Tensor]:
+        """One update on ``rgb (N,3,c,c)``, ``ink (N,1,c,c)``; returns the detached loss terms."""
+        (opt,) = self.optimizers.values()
+        with autocast(self.config, self.ctx.device):
+            with torch.no_grad():
+                target = self.teacher(rgb)
+            pred = self._train_model(rgb)
+        terms = distill_loss(pred, target, ink, rgb, self.objective, self.params)
+        guard("loss", terms["loss"])
+        opt.zero_grad(set_to_none=True)
+        terms["loss"].backward()
+        clip(self.generator, self.config)
+        opt.step()
+        return {k: v.detach() for k, v in terms.items()}
 
 
 # ----------------------------------------------------------------------------- pix2pix
@@ -271,4 +330,9 @@ class GanStep:
         clip(self.generator, self.config)
         opt_g.step()
         _set_requires_grad(d, True)
-        return {"loss": loss_g.detach(), "g_gan": g_gan.detach(), "g_l1": g_l1.detach(), "d_loss": loss_d.detach()}
+        return {
+            "loss": loss_g.detach(),
+            "g_gan": g_gan.detach(),
+            "g_l1": g_l1.detach(),
+            "d_loss": loss_d.detach(),
+        }

@@ -24,8 +24,9 @@ exactly on the same hardware.
 Example::
 
     from senga.train import get_preset, train
+
     result = train(get_preset("ours", data=["synth"], val="synth:n=4", steps=2000), "runs/ours")
-    result.best_dir   # -> runs/ours/best, loadable by senga.models.from_pretrained
+    result.best_dir  # -> runs/ours/best, loadable by senga.models.from_pretrained
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from senga.data.paired import NamedPair
+from senga.errors import SengaError
 from senga.evaluate import evaluate
-from senga.models import from_pretrained
-from senga.models.pretrained import PretrainedError
+from senga.models import SengaGenerator, from_pretrained
 from senga.train import checkpoint as ckpt
 from senga.train.config import TrainConfig
 from senga.train.data import load_training_data, load_validation_sets
@@ -62,9 +63,25 @@ StepHook = Callable[[int, nn.Module], None]
 CONFIG_JSON = "config.json"
 #: Config fields that may differ between a run and its resumption.
 RESUMABLE_CHANGES = frozenset(
-    {"steps", "epochs", "lr", "grad_clip", "log_every", "val_every", "ckpt_every", "sample_every", "workers",
-     "device", "val", "val_tile", "val_overlap", "amp", "channels_last", "sync_bn"}
-)  # fmt: skip
+    {
+        "steps",
+        "epochs",
+        "lr",
+        "grad_clip",
+        "log_every",
+        "val_every",
+        "ckpt_every",
+        "sample_every",
+        "workers",
+        "device",
+        "val",
+        "val_tile",
+        "val_overlap",
+        "amp",
+        "channels_last",
+        "sync_bn",
+    }
+)
 
 
 class TrainingError(ValueError):
@@ -182,7 +199,8 @@ class _Run:
         return state
 
     def _init_from(self, stepper: TrainStep, init: str) -> None:
-        """Fine-tuning: copy pretrained weights (``"bundled"`` or a model folder) into the generator.
+        """Fine-tuning: copy pretrained weights (a bundled model's name such as ``"default"``, or a
+        model folder: :mod:`senga.weights`) into the generator.
 
         The pretrained model must be the run's model with the same config, so that
         the weights mean the same thing; a mismatch is a :class:`TrainingError`.
@@ -191,13 +209,18 @@ class _Run:
         and the saved models keep it.
         """
         try:
-            pretrained = from_pretrained(None if init == "bundled" else init)
-        except PretrainedError as err:
+            pretrained = from_pretrained(init)
+        except SengaError as err:  # a bad folder, or a bundled model that is not installed
             raise TrainingError(f"--init: {err}") from None
-        ours, theirs = getattr(stepper.generator, "config", None), getattr(pretrained, "config", None)
+        generator = stepper.generator
+        ours, theirs = getattr(generator, "config", None), getattr(pretrained, "config", None)
         floor = getattr(theirs, "ink_floor", None)
-        if floor is not None and hasattr(ours, "ink_floor") and ours.ink_floor != floor:
-            ours = stepper.generator.config = replace(ours, ink_floor=floor)
+        if (
+            floor is not None
+            and isinstance(generator, SengaGenerator)
+            and generator.config.ink_floor != floor
+        ):
+            ours = generator.config = replace(generator.config, ink_floor=floor)
             self.config.model_config = {**self.config.model_config, "ink_floor": floor}
         if type(pretrained) is not type(stepper.generator) or ours != theirs:
             raise TrainingError(
@@ -316,9 +339,13 @@ class _Run:
                 row: dict[str, float] = {}
                 if step % config.log_every == 0 or step == total:
                     n = step - window_start
-                    row = {"step": step, "seconds": round(self.seconds, 3), "lr": lr,
-                           "samples_per_s": n * config.batch * ctx.world_size / max(window_seconds, 1e-9),
-                           **{k: v / n for k, v in sums.items()}}  # fmt: skip
+                    row = {
+                        "step": step,
+                        "seconds": round(self.seconds, 3),
+                        "lr": lr,
+                        "samples_per_s": n * config.batch * ctx.world_size / max(window_seconds, 1e-9),
+                        **{k: v / n for k, v in sums.items()},
+                    }
                     bar.set_postfix(loss=f"{row['loss']:.4g}", samples_s=f"{row['samples_per_s']:.1f}")
                     sums, window_start, window_seconds = {}, step, 0.0
                 self._after_step(stepper, step, total, row, log, val_sets, samples)
@@ -329,7 +356,9 @@ class _Run:
         finally:
             bar.close()
         if ctx.is_main:
-            log.info(f"finished at step {step} after {self.seconds:.1f} s of training; best F1 {self.best_f1}")
+            log.info(
+                f"finished at step {step} after {self.seconds:.1f} s of training; best F1 {self.best_f1}"
+            )
         return step
 
     def _after_step(
@@ -365,7 +394,10 @@ class _Run:
         cfg = self.config
         per_set = {
             spec: evaluate(
-                stepper.generator, pairs, tile=cfg.val_tile, overlap=cfg.val_overlap, device=self.ctx.device,
+                stepper.generator,
+                pairs,
+                tiling=cfg.val_tiling,
+                device=self.ctx.device,
                 name=f"validation {spec}",
             ).mean
             for spec, pairs in val_sets.items()
@@ -384,7 +416,9 @@ class _Run:
             f"RMSE {scores['RMSE']:.4f}{best}"
         )
         if len(per_set) > 1:
-            message += " [worst of: " + ", ".join(f"{spec} F1 {s['F1']:.4f}" for spec, s in per_set.items()) + "]"
+            message += (
+                " [worst of: " + ", ".join(f"{spec} F1 {s['F1']:.4f}" for spec, s in per_set.items()) + "]"
+            )
         log.info(message)
         if self.progress:
             tqdm.write(message)
@@ -408,7 +442,11 @@ class _Run:
             "rng": rngs,
         }
         ckpt.write_checkpoint(
-            self.run_dir, "last", stepper.generator, {"step": step}, state=state,
+            self.run_dir,
+            "last",
+            stepper.generator,
+            {"step": step},
+            state=state,
             discriminator=stepper.discriminator,
         )
         self.last_ckpt_step = step

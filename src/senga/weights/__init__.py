@@ -12,12 +12,17 @@ place that turns such a name into a folder:
 
 Each bundled folder holds ``model.safetensors`` + ``config.json`` (the torch
 backend) and ``model.onnx`` (the onnxruntime backend). Finding them needs no torch.
+A loader that needs one of these files asks :func:`installed_model_dir`, which
+refuses a bundled model whose file is absent with one line naming the folder
+(:class:`ModelNotInstalledError`).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from senga.errors import SengaError
 
 #: The bundled models, by the name the front ends accept, in the order they are listed.
 BUNDLED_MODELS: tuple[str, ...] = ("default", "fast")
@@ -26,6 +31,13 @@ BUNDLED_MODELS: tuple[str, ...] = ("default", "fast")
 ALIASES: dict[str, str] = {"bundled": "default", "": "default"}
 
 _HERE = Path(__file__).resolve().parent
+
+#: How a front end's help names the bundled models (``--model``, ``export``, ``train --init``, ComfyUI).
+MODEL_NAMES_HELP = "'default' (the bundled model; alias 'bundled') or 'fast' (the bundled fast model)"
+
+
+class ModelNotInstalledError(SengaError):
+    """A bundled model's folder lacks the file a backend needs: ``"FOLDER: the bundled model ... is not installed"``."""
 
 
 def bundled_name(model: str | os.PathLike[str] | None) -> str | None:
@@ -54,12 +66,46 @@ def resolve_model_dir(model: str | os.PathLike[str] | None) -> Path:
     """The folder (or file) ``model`` names: a bundled model's folder, else ``Path(model)``.
 
     Nothing is checked here beyond the name; loaders report a missing or unusable
-    folder with the path in the message.
+    folder with the path in the message (:func:`installed_model_dir` for a bundled one).
     """
     canonical = bundled_name(model)
     if canonical is not None:
-        return _HERE / canonical
-    return Path(model)  # type: ignore[arg-type]  # None was handled by bundled_name
+        return bundled_model_dir(canonical)
+    assert model is not None  # None is the bundled default, handled above
+    return Path(model)
+
+
+def installed_model_dir(
+    model: str | os.PathLike[str] | None, needs: str, hint: str = "pass a model folder"
+) -> Path:
+    """:func:`resolve_model_dir`, and for a bundled model a check that it holds ``needs``.
+
+    Args:
+        model: a bundled name (or alias, or None) or a path.
+        needs: the file the caller loads from the folder (``"model.safetensors"``,
+            ``"model.onnx"``).
+        hint: what the message tells the user to do instead.
+
+    Raises:
+        ModelNotInstalledError: a bundled model whose folder lacks ``needs``, e.g.
+            ``".../weights/fast: the bundled model 'fast' is not installed (no model.safetensors)"``.
+    """
+    folder = resolve_model_dir(model)
+    canonical = bundled_name(model)
+    if canonical is not None and not (folder / needs).is_file():
+        raise ModelNotInstalledError(
+            folder, f"the bundled model {canonical!r} is not installed (no {needs}); {hint}"
+        )
+    return folder
+
+
+def model_label(model: str | os.PathLike[str] | None) -> str:
+    """How logs and health answers name ``model``: a bundled model's canonical name, else the path.
+
+    >>> model_label(None), model_label("bundled"), model_label("runs/x/best")
+    ('default', 'default', 'runs/x/best')
+    """
+    return bundled_name(model) or str(model)
 
 
 def is_bundled(model: str | os.PathLike[str] | None) -> bool:

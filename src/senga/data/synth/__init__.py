@@ -28,6 +28,8 @@ Modules, one job each:
 ==============  ==============================================================
 """
 
+from __future__ import annotations
+
 from senga.data.synth.config import STYLES, SynthConfig
 from senga.data.synth.dataset import contact_sheet, pair_name, write_dataset
 from senga.data.synth.generator import (

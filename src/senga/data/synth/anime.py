@@ -1,4 +1,4 @@
-"""Anime-grade details (issue 8), drawn only when the image's :class:`AnimeStyle` asks for them.
+"""Anime-grade details, drawn only when the image's :class:`AnimeStyle` asks for them.
 
 What anime illustrations have and the default engine lacks:
 
@@ -12,70 +12,26 @@ What anime illustrations have and the default engine lacks:
 Every random decision here comes from the painter's own anime generator
 (``Painter.arng``), never from the scene generator, so an image whose anime
 features are all off is pixel-identical to the default engine's.
+
+This module draws the figure-level details (hair strands and gloss, eyes) in a
+figure's :class:`~senga.data.synth.context.Ctx`; the region-level ones the painter
+itself applies (airbrush, gloss spots, shadow hatching) and the thin anime pen are
+in :mod:`senga.data.synth.anime_paint`, below the painter, so the imports run one
+way: ``anime -> context -> painter -> anime_paint``.
 """
 
 from __future__ import annotations
-
-import colorsys
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from senga.data.synth import fills, shapes
+from senga.data.synth.anime_paint import line_color, thin_pen
+from senga.data.synth.context import Ctx
 from senga.data.synth.raster import Mask, polygon_mask
-from senga.data.synth.strokes import Pen, draw_strokes, hatch_paths
+from senga.data.synth.strokes import draw_strokes
 
-if TYPE_CHECKING:
-    from senga.data.synth.context import Ctx
-    from senga.data.synth.painter import Painter
-
-
-def _luma(c: np.ndarray) -> float:
-    return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
-
-
-def line_color(P: Painter, base: np.ndarray | None) -> tuple[float, float, float] | None:
-    """Color of an anime detail line over the fill ``base`` (``None``: black, multiplied over the fill).
-
-    In images with colored trace, the line is a darker, more saturated tone of the
-    fill; in dark fills it stays dark (multiplied) when the style says so, else it
-    is a lighter tint as in the default engine.
-    """
-    st, r = P.style, P.arng
-    if base is None:
-        return None
-    col = P.color(base)
-    if _luma(col) < 0.3:
-        if st.anime.multiply_dark or r.random() < 0.2:
-            return None
-        light = fills.light_of(col, float(r.uniform(0.2, 0.5)))
-        return (float(light[0]), float(light[1]), float(light[2]))
-    if st.trace and r.random() < st.trace_share:
-        h, s, v = colorsys.rgb_to_hsv(*[float(x) for x in col])
-        lo, hi = st.trace_depth
-        rgb = colorsys.hsv_to_rgb(h, 0.0 if st.mono else min(1.0, s * 1.2 + 0.1), v * float(r.uniform(lo, hi)))
-        return (float(rgb[0]), float(rgb[1]), float(rgb[2]))
-    return None
-
-
-def thin_pen(P: Painter, width: float, base: np.ndarray | None) -> Pen:
-    """A thin tapered pen for strands, lashes and hatching (anime generator only)."""
-    st, r = P.style, P.arng
-    darkness = st.darkness * float(r.uniform(0.75, 1.0))
-    if r.random() < st.faint_prob:
-        darkness = float(r.uniform(0.2, 0.5))
-    return Pen(
-        width=float(max(width, 0.35)),
-        darkness=float(darkness),
-        taper_start=0.3,
-        taper_end=0.35,
-        tip=float(r.uniform(0.02, 0.12)),
-        pressure=float(r.uniform(0.1, 0.3)),
-        fade=st.fade,
-        color=line_color(P, base),
-        grain=0.0,
-    )
+__all__ = ["hair_gloss", "hair_strands", "iris_detail", "lashes", "line_color", "sparkles", "thin_pen"]
 
 
 # -- hair ----------------------------------------------------------------------
@@ -156,77 +112,6 @@ def hair_gloss(ctx: Ctx, mask: Mask | None, crown: np.ndarray, targets: np.ndarr
         c.paint(Mask(m.roi, a), col, occlude=False)
 
 
-# -- fills -----------------------------------------------------------------------
-
-
-def airbrush(P: Painter, mask: Mask, col: np.ndarray) -> None:
-    """Soft airbrushed shading over a region: a wide blurred shadow gradient and a soft light bloom (fill)."""
-    st, r = P.style, P.arng
-    if not st.anime.airbrush or st.line_only or r.random() < 0.3:
-        return
-    h, w = mask.alpha.shape
-    ext = float(min(h, w))
-    if ext < 6:
-        return
-    depth = ext * float(r.uniform(0.25, 0.6))
-    a = fills.crescent(mask, st.light[0] * depth, st.light[1] * depth, soft=max(depth * 0.6, 1.0))
-    shadow = fills.shadow_of(col, st.shadow_tint, float(r.uniform(0.2, 0.5)))
-    factor = np.where(col > 1e-3, shadow / np.maximum(col, 1e-3), 1.0).astype(np.float32)
-    P.canvas.multiply(Mask(mask.roi, a), factor)
-    if r.random() < 0.6:
-        r0 = mask.roi
-        cx = 0.5 * (r0.x0 + r0.x1) + st.light[0] * 0.25 * (r0.x1 - r0.x0)
-        cy = 0.5 * (r0.y0 + r0.y1) + st.light[1] * 0.25 * (r0.y1 - r0.y0)
-        fills.soft_spot(P.canvas, mask, (cx, cy), ext * float(r.uniform(0.2, 0.45)), fills.light_of(col, 0.5),
-                        float(r.uniform(0.2, 0.5)))
-
-
-def gloss_spot(P: Painter, mask: Mask, col: np.ndarray) -> None:
-    """A glossy specular highlight: a small bright soft ellipse on the lit side of a region (fill)."""
-    st, r = P.style, P.arng
-    if not st.anime.gloss or st.line_only or r.random() < 0.6:
-        return
-    h, w = mask.alpha.shape
-    ext = float(min(h, w))
-    if ext < 10:
-        return
-    ys, xs = np.nonzero(mask.alpha > 0.5)
-    if len(xs) == 0:
-        return
-    # the mask pixel farthest toward the light, pulled inward
-    k = int(np.argmax(xs * st.light[0] + ys * st.light[1]))
-    cx = mask.roi.x0 + xs[k] - st.light[0] * ext * 0.18
-    cy = mask.roi.y0 + ys[k] - st.light[1] * ext * 0.18
-    rad = ext * float(r.uniform(0.05, 0.14))
-    fills.soft_spot(P.canvas, mask, (cx, cy), rad, fills.light_of(col, float(r.uniform(0.6, 0.95))),
-                    float(r.uniform(0.6, 1.0)))
-
-
-def shadow_hatching(P: Painter, mask: Mask, col: np.ndarray, shadow: np.ndarray) -> None:
-    """Thin parallel hatching inside a cel shadow ``shadow`` ``(h, w)`` over ``mask.roi`` (line art)."""
-    st, r = P.style, P.arng
-    if not st.anime.shadow_hatch or st.line_only or r.random() < 0.55:
-        return
-    ys, xs = np.nonzero(shadow > 0.5)
-    if len(xs) < 30:
-        return
-    cx = mask.roi.x0 + float(xs.mean())
-    cy = mask.roi.y0 + float(ys.mean())
-    ext = float(np.sqrt(len(xs)))
-    an = st.anime
-    width = an.strand_width * float(r.uniform(0.6, 1.2))
-    spacing = max(2.2 * width + 1.2, float(r.uniform(2.5, 5.0)) * min(st.scale, 1.5))
-    count = int(np.clip(ext * 1.2 / spacing, 3, 24))
-    angle = float(r.uniform(0.4, 1.2) * (1 if r.random() < 0.5 else -1))
-    paths = hatch_paths((cx, cy), angle, count, spacing, ext * float(r.uniform(0.6, 1.2)), r, curve=0.05)
-    clip = Mask(mask.roi, np.clip(shadow * 1.5, 0.0, 1.0).astype(np.float32))
-    draw_strokes(P.canvas, paths, thin_pen(P, width, col), r, clip=clip, smooth=True)
-    if r.random() < 0.3:  # cross-hatching
-        paths = hatch_paths((cx, cy), angle + float(r.uniform(0.8, 1.4)), max(count // 2, 3), spacing * 1.2,
-                            ext * 0.6, r, curve=0.05)
-        draw_strokes(P.canvas, paths, thin_pen(P, width, col), r, clip=clip, smooth=True)
-
-
 # -- eyes ------------------------------------------------------------------------
 
 
@@ -260,14 +145,20 @@ def iris_detail(
     c.paint(Mask(iris.roi, np.maximum(top, ring) * iris.alpha), dark, occlude=False)
     # light crescent at the bottom (the iris's inner glow)
     low = np.clip(1.0 - np.abs(rad - 0.55) * 4.0, 0.0, 1.0) * np.clip(v * 2.0, 0.0, 1.0)
-    c.paint(Mask(iris.roi, low * iris.alpha * np.float32(r.uniform(0.5, 0.9))), fills.light_of(col, 0.55),
-            occlude=False)
+    c.paint(
+        Mask(iris.roi, low * iris.alpha * np.float32(r.uniform(0.5, 0.9))),
+        fills.light_of(col, 0.55),
+        occlude=False,
+    )
     if r.random() < 0.6:  # radial streaks
         ang = np.arctan2(v, u)
         k = float(r.integers(7, 15))
         streak = (0.5 + 0.5 * np.cos(ang * k + r.uniform(0, 6))) ** 4 * np.clip(rad * 1.5 - 0.3, 0, 1)
-        c.paint(Mask(iris.roi, streak.astype(np.float32) * iris.alpha * np.float32(0.35)), fills.light_of(col, 0.4),
-                occlude=False)
+        c.paint(
+            Mask(iris.roi, streak.astype(np.float32) * iris.alpha * np.float32(0.35)),
+            fills.light_of(col, 0.4),
+            occlude=False,
+        )
 
 
 def lashes(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, lash_w: float) -> None:

@@ -65,8 +65,12 @@ def sample_build(rng: np.random.Generator, framing: str) -> Build:
             True,
         )
     if framing == "closeup":
-        return Build(0.35, u(0.95, 1.2), u(1.2, 1.7), 3.2, 1.2, 1.3, 0.0, 0.0, u(2.5, 3.2), u(0.45, 0.6), False)
-    return Build(0.3, u(1.25, 1.45), u(1.25, 1.65), 3.0, u(1.0, 1.2), 1.25, 0.0, 0.0, u(2.6, 3.2), u(0.4, 0.55), False)
+        return Build(
+            0.35, u(0.95, 1.2), u(1.2, 1.7), 3.2, 1.2, 1.3, 0.0, 0.0, u(2.5, 3.2), u(0.45, 0.6), False
+        )
+    return Build(
+        0.3, u(1.25, 1.45), u(1.25, 1.65), 3.0, u(1.0, 1.2), 1.25, 0.0, 0.0, u(2.6, 3.2), u(0.4, 0.55), False
+    )
 
 
 def neck(ctx: Ctx, b: Build, head_poly_px: np.ndarray | None) -> None:
@@ -112,7 +116,7 @@ def torso(ctx: Ctx, b: Build) -> Mask | None:
     furry = ctx.style.animal and rng.random() < 0.5
     col = ctx.pal.fur if furry else ctx.pal.cloth
     if furry:
-        fn = lambda p: (p[:, 1] > sy + 0.3).astype(float)  # noqa: E731
+        fn = lambda p: (p[:, 1] > sy + 0.3).astype(float)  # noqa: E731 - a one-line mask
         poly = shapes.spiky(
             poly, rng, 0.16 * s + 0.05, 0.22 * s + 0.06, shapes.spike_weights(poly, 0.22 * s + 0.06, fn)
         )
@@ -176,7 +180,9 @@ def folds(ctx: Ctx, b: Build, m: Mask) -> None:
         ln = rng.uniform(0.2, 0.45) * b.sw
         ang = rng.uniform(-0.4, 0.4)
         d = np.array([-side * np.cos(ang), np.sin(ang)]) * ln
-        paths.append(ctx.px(np.array([(x0, y0), (x0 + d[0] * 0.5, y0 + d[1] * 0.5 + 0.03), (x0 + d[0], y0 + d[1])])))
+        paths.append(
+            ctx.px(np.array([(x0, y0), (x0 + d[0] * 0.5, y0 + d[1] * 0.5 + 0.03), (x0 + d[0], y0 + d[1])]))
+        )
     P.lines(paths, P.pen(0.6, base=ctx.pal.cloth, detail=True), clip=m)
 
 
@@ -244,12 +250,20 @@ def arm(ctx: Ctx, b: Build, side: int, pose: str) -> None:
             n = np.array([-d[1], d[0]])
             fold = [
                 ctx.px(
-                    np.array([cuff - d * w * 0.4 + n * w * 0.3, cuff - d * w * 0.15, cuff - d * w * 0.3 - n * w * 0.35])
+                    np.array(
+                        [
+                            cuff - d * w * 0.4 + n * w * 0.3,
+                            cuff - d * w * 0.15,
+                            cuff - d * w * 0.3 - n * w * 0.35,
+                        ]
+                    )
                 )
             ]
             P.lines(fold, P.pen(0.6, base=ctx.pal.cloth, detail=True), clip=m)
     else:
-        sleeve = ctx.pal.fur if ctx.style.animal and rng.random() < 0.5 else (ctx.pal.cloth if u < 0.85 else bare)
+        sleeve = (
+            ctx.pal.fur if ctx.style.animal and rng.random() < 0.5 else (ctx.pal.cloth if u < 0.85 else bare)
+        )
         poly = shapes.capsule(np.array([shoulder, elbow_a, wrist_a]), np.array([w * 1.1, w, w * 0.85]))
         m = P.region(ctx.px(poly), sleeve, pattern=sleeve is ctx.pal.cloth)
         if m is not None and rng.random() < 0.6:
@@ -278,9 +292,11 @@ def hand(ctx: Ctx, c: np.ndarray, d: np.ndarray, r: float) -> None:
     ang = float(np.arctan2(d[1], d[0]))
     n = np.array([-d[1], d[0]])
     thumb_side = 1 if rng.random() < 0.5 else -1
-    thumb = shapes.ellipse(*(c + n * r * 0.8 * thumb_side - d * r * 0.1), r * 0.45, r * 0.28, ang - 0.6 * thumb_side)
+    tx, ty = c + n * r * 0.8 * thumb_side - d * r * 0.1
+    thumb = shapes.ellipse(tx, ty, r * 0.45, r * 0.28, ang - 0.6 * thumb_side)
     P.region(ctx.px(thumb), col, lw=0.8, tone=False, gradient=False, shade=False)
-    palm = shapes.ellipse(*(c + d * r * 0.15), r * 1.05, r * 0.85, ang)
+    px, py = c + d * r * 0.15
+    palm = shapes.ellipse(px, py, r * 1.05, r * 0.85, ang)
     m = P.region(ctx.px(palm), col, lw=0.9, tone=False, gradient=False)
     if m is not None and rng.random() < 0.7:
         tips = []
@@ -295,13 +311,17 @@ def legs(ctx: Ctx, b: Build) -> None:
     rng, P = ctx.rng, ctx.P
     top = b.sy + b.tl - 0.2
     spread = rng.uniform(0.0, 0.25)
-    leg_col = ctx.pal.fur_dark if ctx.style.animal else (ctx.pal.skin if rng.random() < 0.5 else ctx.pal.cloth2)
+    leg_col = (
+        ctx.pal.fur_dark if ctx.style.animal else (ctx.pal.skin if rng.random() < 0.5 else ctx.pal.cloth2)
+    )
     shoe_col = fills.cloth(rng, dark_prob=0.5)
     for side in (-1, 1):
         x0 = side * b.hw * 0.5
         foot = (x0 + side * spread * b.leg_len, top + b.leg_len)
         knee = (0.5 * (x0 + foot[0]) + rng.normal(0, 0.03), top + b.leg_len * 0.5)
-        poly = shapes.capsule(np.array([(x0, top), knee, foot]), np.array([b.leg_w * 1.15, b.leg_w, b.leg_w * 0.8]))
+        poly = shapes.capsule(
+            np.array([(x0, top), knee, foot]), np.array([b.leg_w * 1.15, b.leg_w, b.leg_w * 0.8])
+        )
         P.region(ctx.px(poly), leg_col)
         shoe = shapes.smooth_closed(
             [

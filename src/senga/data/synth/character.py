@@ -19,7 +19,9 @@ def sample_palette(rng: np.random.Generator, dark: bool) -> Palette:
     """Colors of one figure; ``dark`` makes the hair / fur / clothes likely to be dark fills."""
     fur_kind = int(rng.integers(0, 5))
     fur = [
-        fills.hsv(rng.uniform(0.04, 0.09), rng.uniform(0.7, 0.95), rng.uniform(0.75, 0.95)),  # red panda orange
+        fills.hsv(
+            rng.uniform(0.04, 0.09), rng.uniform(0.7, 0.95), rng.uniform(0.75, 0.95)
+        ),  # red panda orange
         fills.hsv(rng.uniform(0.05, 0.1), rng.uniform(0.35, 0.6), rng.uniform(0.45, 0.7)),  # brown
         fills.hsv(rng.uniform(0.0, 1.0), rng.uniform(0.0, 0.08), rng.uniform(0.88, 0.97)),  # white
         fills.hsv(rng.uniform(0.55, 0.7), rng.uniform(0.05, 0.2), rng.uniform(0.5, 0.75)),  # gray
@@ -121,7 +123,9 @@ def _head_poly(ctx: Ctx, animal: bool, framing: str) -> np.ndarray:
             return np.maximum(cheeks, ((p[:, 1] < -0.75) & crown).astype(float))
 
         spacing = rng.uniform(0.18, 0.3)
-        return shapes.spiky(poly, rng, rng.uniform(0.12, 0.25), spacing, shapes.spike_weights(poly, spacing, fur))
+        return shapes.spiky(
+            poly, rng, rng.uniform(0.12, 0.25), spacing, shapes.spike_weights(poly, spacing, fur)
+        )
     return shapes.human_head(rng, chibi=framing in ("chibi", "closeup"), yaw=ctx.yaw)
 
 
@@ -137,7 +141,9 @@ def _arm_poses(rng: np.random.Generator, framing: str) -> tuple[str, str]:
 def _fur_tuft(ctx: Ctx) -> None:
     """Spiky fur on top of an animal head (drawn over the head like bangs)."""
     rng, P = ctx.rng, ctx.P
-    base = shapes.smooth_closed([(-0.7, -0.55), (-0.5, -0.95), (0.0, -1.05), (0.5, -0.95), (0.7, -0.55), (0.0, -0.7)])
+    base = shapes.smooth_closed(
+        [(-0.7, -0.55), (-0.5, -0.95), (0.0, -1.05), (0.5, -0.95), (0.7, -0.55), (0.0, -0.7)]
+    )
     poly = shapes.spiky(
         base,
         rng,
@@ -172,7 +178,10 @@ def hat(ctx: Ctx) -> None:
         )
         m = P.region(ctx.px(band), fills.light_of(P.color(col), 0.3), lw=0.9)
         if m is not None:
-            ribs = [ctx.px(np.array([(x, y0 - 0.1 + 0.03 * x * x), (x, y0 + 0.18)])) for x in np.linspace(-0.9, 0.9, 7)]
+            ribs = [
+                ctx.px(np.array([(x, y0 - 0.1 + 0.03 * x * x), (x, y0 + 0.18)]))
+                for x in np.linspace(-0.9, 0.9, 7)
+            ]
             P.lines(ribs, P.pen(0.5, detail=True), clip=m, smooth=False)
         if rng.random() < 0.5:
             P.region(ctx.px(shapes.ellipse(0.0, y0 - 0.9, 0.22, 0.2)), fills.vivid(rng), lw=0.9)
@@ -198,6 +207,8 @@ def hat(ctx: Ctx) -> None:
             [(-0.65, y0 + 0.02), (-0.35, y0 - h * 0.5), tip, (0.3, y0 - h * 0.45), (0.65, y0 + 0.02)]
         )
     P.region(ctx.px(crown), col)
-    band = shapes.smooth_closed([(-0.7, y0 - 0.02), (0.7, y0 - 0.02), (0.7, y0 - 0.2), (-0.7, y0 - 0.2)], step=0.02)
+    band = shapes.smooth_closed(
+        [(-0.7, y0 - 0.02), (0.7, y0 - 0.02), (0.7, y0 - 0.2), (-0.7, y0 - 0.2)], step=0.02
+    )
     if rng.random() < 0.7:
         P.region(ctx.px(band), fills.vivid(rng), lw=0.8)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from senga.errors import check_known
+
 
 @dataclass(frozen=True)
 class SynthConfig:
@@ -27,7 +29,9 @@ class SynthConfig:
 
     # -- lines ---------------------------------------------------------------
     line_width_min: float = 0.5  # px, thinnest outline width drawn
-    line_width_max: float = 8.0  # px, thickest line width drawn (solid ink shapes such as lashes can be wider)
+    line_width_max: float = (
+        8.0  # px, thickest line width drawn (solid ink shapes such as lashes can be wider)
+    )
     thick_style_prob: float = 0.4  # cartoon style: thick uniform outlines (3-8 px)
     faint_stroke_prob: float = 0.08  # per stroke group: darkness 0.15-0.5 instead of the image's
     gray_lines_prob: float = 0.15  # the whole line layer is gray (darkness 0.45-0.9)
@@ -53,7 +57,7 @@ class SynthConfig:
     monochrome_prob: float = 0.1  # grayscale page (manga-like), screentone more likely
     watercolor_prob: float = 0.06  # fills misregistered and blurred under the lines
 
-    # -- anime-grade features (issue 8; all off by default, see ``anime_config``) --
+    # -- anime-grade features (all off by default, see ``anime_config``) --
     # Drawn from their own generator: with every one of them at 0 the pixels are
     # exactly those of the default engine.
     hair_strands_prob: float = 0.0  # dense thin (0.5-1.5 px at 512) strand lines inside the hair
@@ -80,11 +84,8 @@ class SynthConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SynthConfig:
-        """Build from a dict; unknown keys raise ``ValueError`` naming them."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"SynthConfig: unknown field(s) {', '.join(unknown)}")
+        """Build from a dict; unknown keys raise ``ValueError`` naming them and listing the fields."""
+        check_known(data, [f.name for f in fields(cls)], "SynthConfig")
         return cls(**data)
 
     def with_style(self, style: str) -> SynthConfig:
@@ -103,7 +104,7 @@ class SynthConfig:
 
 
 #: Opt-in presets: field overrides applied by ``SynthConfig.with_style`` / ``senga synth --style``.
-#: ``anime`` draws what anime illustrations have and the default engine lacks (issue 8):
+#: ``anime`` draws what anime illustrations have and the default engine lacks:
 #: dense thin hair strands, lines kept dark over dark fills, airbrush shading and gloss,
 #: detailed eyes, hatching in shadows, and thin lines on large canvases; it also leans the
 #: existing knobs toward anime (thin lines, colored trace, busts and close-ups, fewer animals).

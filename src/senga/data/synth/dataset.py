@@ -112,7 +112,9 @@ def write_dataset(
             sheet_img.save(tmp, format="PNG")
 
 
-def contact_sheet(pairs: Iterable[tuple[np.ndarray, np.ndarray]], columns: int = 4, cell: int = 256) -> Image.Image:
+def contact_sheet(
+    pairs: Iterable[tuple[np.ndarray, np.ndarray]], columns: int = 4, cell: int = 256
+) -> Image.Image:
     """A grid of pairs, each shown as color | line art side by side.
 
     Args:
@@ -132,14 +134,19 @@ def contact_sheet(pairs: Iterable[tuple[np.ndarray, np.ndarray]], columns: int =
         raise ValueError(f"contact_sheet: columns must be >= 1 and cell >= 8, got {columns}, {cell}")
     gap = 4
     rows = (len(items) + columns - 1) // columns
-    sheet = Image.new("RGB", (columns * (2 * cell + 3 * gap) + gap, rows * (cell + gap) + gap), (200, 200, 200))
+    sheet = Image.new(
+        "RGB", (columns * (2 * cell + 3 * gap) + gap, rows * (cell + gap) + gap), (200, 200, 200)
+    )
     draw = ImageDraw.Draw(sheet)
     for k, (rgb, ink) in enumerate(items):
         r, c = divmod(k, columns)
         x0 = gap + c * (2 * cell + 3 * gap)
         y0 = gap + r * (cell + gap)
         for j, img in enumerate(
-            (Image.fromarray(np.asarray(rgb, dtype=np.uint8)), Image.fromarray(ink_to_gray(ink)).convert("RGB"))
+            (
+                Image.fromarray(np.asarray(rgb, dtype=np.uint8)),
+                Image.fromarray(ink_to_gray(ink)).convert("RGB"),
+            )
         ):
             img = img.copy()
             img.thumbnail((cell, cell), Image.Resampling.LANCZOS)

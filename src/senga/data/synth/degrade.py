@@ -31,7 +31,9 @@ def degrade(rgb: np.ndarray, rng: np.random.Generator, cfg: SynthConfig) -> np.n
         out = cv2.GaussianBlur(out, (0, 0), sigma)
     if u[1] < cfg.resample_prob:
         h, w = out.shape[:2]
-        small = cv2.resize(out, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            out, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=cv2.INTER_AREA
+        )
         out = cv2.resize(
             small, (w, h), interpolation=cv2.INTER_LINEAR if u[1] < cfg.resample_prob / 2 else cv2.INTER_CUBIC
         )

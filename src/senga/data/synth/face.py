@@ -99,23 +99,43 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
     P, rng, pal = ctx.P, ctx.rng, ctx.pal
     white = _place(shapes.eye_white(w, h, rng), side, cx, cy)
     m_white = P.region(
-        ctx.px(white), np.array([0.99, 0.99, 1.0], np.float32), outline=False, shade=False, tone=False, gradient=False
+        ctx.px(white),
+        np.array([0.99, 0.99, 1.0], np.float32),
+        outline=False,
+        shade=False,
+        tone=False,
+        gradient=False,
     )
     if m_white is None:
         return
     if not ctx.style.line_only:
         fills.cel_shade(
-            P.canvas, m_white, np.ones(3, np.float32), (0.0, 1.0), 0.18 * h * ctx.unit, ctx.style.shadow_tint, 0.4
+            P.canvas,
+            m_white,
+            np.ones(3, np.float32),
+            (0.0, 1.0),
+            0.18 * h * ctx.unit,
+            ctx.style.shadow_tint,
+            0.4,
         )
     icx, icy = gaze[0] * w * 0.5, 0.06 * h + gaze[1] * h * 0.2
     iris = _place(shapes.ellipse(icx, icy, 0.34 * w, 0.45 * h), side, cx, cy)
     eye_col = P.color(pal.eye)
     dark = fills.shadow_of(eye_col, np.array([0.3, 0.3, 0.45], np.float32), 0.8)
     m_iris = P.region(
-        ctx.px(iris), eye_col, outline=rng.random() < 0.5, lw=0.5, shade=False, tone=False, gradient=False, clip=m_white
+        ctx.px(iris),
+        eye_col,
+        outline=rng.random() < 0.5,
+        lw=0.5,
+        shade=False,
+        tone=False,
+        gradient=False,
+        clip=m_white,
     )
     if m_iris is not None and not ctx.style.line_only:
-        grad = fills.linear_gradient(m_iris, dark, fills.light_of(eye_col, 0.25), np.pi / 2 + rng.normal(0, 0.1))
+        grad = fills.linear_gradient(
+            m_iris, dark, fills.light_of(eye_col, 0.25), np.pi / 2 + rng.normal(0, 0.1)
+        )
         P.canvas.paint(Mask(m_iris.roi, m_iris.alpha * np.float32(0.85)), grad, occlude=False)
         anime.iris_detail(ctx, side, cx, cy, icx, icy, w, h, m_iris)
     pupil = _place(shapes.ellipse(icx, icy + 0.03 * h, 0.14 * w, 0.2 * h), side, cx, cy)
@@ -126,7 +146,9 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
     hx, hy = icx - 0.12 * w * side, icy - 0.16 * h
     P.punch(ctx.px(_place(shapes.ellipse(hx, hy, 0.11 * w, 0.12 * w, rng.uniform(0, 3)), side, cx, cy)))
     if rng.random() < 0.7:
-        P.punch(ctx.px(_place(shapes.ellipse(icx + 0.1 * w, icy + 0.2 * h, 0.05 * w, 0.05 * w), side, cx, cy)))
+        P.punch(
+            ctx.px(_place(shapes.ellipse(icx + 0.1 * w, icy + 0.2 * h, 0.05 * w, 0.05 * w), side, cx, cy))
+        )
     anime.sparkles(ctx, side, cx, cy, icx, icy, w, h)
     lash_w = max(h * ctx.unit * rng.uniform(0.08, 0.16), ctx.style.outline_width)
     pen = P.pen(1.0, base=pal.hair).but(width=lash_w, pressure=0.25)
@@ -142,7 +164,9 @@ def _anime_eye(ctx: Ctx, side: int, cx: float, cy: float, w: float, h: float, ga
     low = _place(shapes.lower_lid(w, h), side, cx, cy)
     P.lines([ctx.px(low)], P.pen(0.6, base=pal.skin, detail=True))
     if rng.random() < 0.4:
-        crease = _place(shapes.upper_lid(w, h) * np.array([0.8, 1.0]) + np.array([0.02 * w, -0.14 * h]), side, cx, cy)
+        crease = _place(
+            shapes.upper_lid(w, h) * np.array([0.8, 1.0]) + np.array([0.02 * w, -0.14 * h]), side, cx, cy
+        )
         P.lines([ctx.px(crease[1:4])], P.pen(0.5, base=pal.skin, detail=True))
 
 
@@ -272,7 +296,10 @@ def blush(ctx: Ctx, face: Mask | None, y: float) -> None:
         e = shapes.ellipse(cx, y, 0.2, 0.1)
         P.soft_patch(ctx.px(e), col, face, blur=0.06 * ctx.unit, opacity=rng.uniform(0.3, 0.6))
         if rng.random() < 0.35:
-            paths = [np.array([(cx - 0.1 + 0.07 * i, y + 0.05), (cx - 0.06 + 0.07 * i, y - 0.05)]) for i in range(3)]
+            paths = [
+                np.array([(cx - 0.1 + 0.07 * i, y + 0.05), (cx - 0.06 + 0.07 * i, y - 0.05)])
+                for i in range(3)
+            ]
             P.lines([ctx.px(p) for p in paths], P.pen(0.5, base=col, detail=True), smooth=False)
 
 

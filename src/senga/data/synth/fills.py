@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from senga.data.synth.canvas import Canvas
-from senga.data.synth.raster import Mask
+from senga.data.synth.raster import Mask, Roi
+from senga.io.color import luma
 
 RGB = np.ndarray  # (3,) float32 in [0, 1]
 
@@ -30,7 +31,9 @@ SKIN_TONES: tuple[tuple[float, float, float], ...] = (
 
 def hsv(h: float, s: float, v: float) -> RGB:
     """HSV (all in [0, 1], hue wraps) -> RGB ``(3,) float32``."""
-    return np.array(colorsys.hsv_to_rgb(h % 1.0, float(np.clip(s, 0, 1)), float(np.clip(v, 0, 1))), dtype=np.float32)
+    return np.array(
+        colorsys.hsv_to_rgb(h % 1.0, float(np.clip(s, 0, 1)), float(np.clip(v, 0, 1))), dtype=np.float32
+    )
 
 
 def jitter(color: RGB | tuple[float, float, float], rng: np.random.Generator, amount: float = 0.03) -> RGB:
@@ -83,7 +86,7 @@ def vivid(rng: np.random.Generator) -> RGB:
 
 def to_gray(color: RGB) -> RGB:
     """Luminance of ``color`` as a gray RGB triple (for monochrome / manga pages)."""
-    y = float(0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2])
+    y = luma(color)
     return np.array([y, y, y], dtype=np.float32)
 
 
@@ -178,8 +181,10 @@ def soft_spot(
 # -- screentone -------------------------------------------------------------
 
 
-def tone_pattern(mask: Mask, kind: str, period: float, angle: float, size: float, ramp: float = 0.0) -> np.ndarray:
-    """A screentone pattern ``(h, w)`` in [0, 1] over the mask's ROI (anti-aliased).
+def tone_pattern(
+    area: Mask | Roi, kind: str, period: float, angle: float, size: float, ramp: float = 0.0
+) -> np.ndarray:
+    """A screentone pattern ``(h, w)`` in [0, 1] over ``area`` (a mask's ROI, or a ROI), anti-aliased.
 
     Args:
         kind: ``"dots"`` (halftone dots on a rotated grid) or ``"lines"`` (ruled lines).
@@ -188,7 +193,7 @@ def tone_pattern(mask: Mask, kind: str, period: float, angle: float, size: float
         size: dot radius or line width as a fraction of the period.
         ramp: 0 for uniform tone; >0 makes dots grow across the region (gradation tone).
     """
-    r = mask.roi
+    r = area.roi if isinstance(area, Mask) else area
     ys = np.arange(r.y0, r.y1, dtype=np.float32)[:, None]
     xs = np.arange(r.x0, r.x1, dtype=np.float32)[None, :]
     c, s = np.float32(np.cos(angle)), np.float32(np.sin(angle))

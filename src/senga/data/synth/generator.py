@@ -36,7 +36,7 @@ def parse_size(size: Size) -> tuple[int, int]:
         h = w = int(size)
     else:
         try:
-            h, w = (int(v) for v in size)  # type: ignore[union-attr]
+            h, w = (int(v) for v in size)
         except (TypeError, ValueError):
             raise ValueError(f"size: expected an int or (height, width), got {size!r}") from None
     if h < 32 or w < 32:
@@ -104,7 +104,9 @@ def generate_pair_debug(seed: int, size: Size = 512, config: SynthConfig | None 
     }
 
 
-def generate_pair(seed: int, size: Size = 512, config: SynthConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
+def generate_pair(
+    seed: int, size: Size = 512, config: SynthConfig | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """One synthetic illustration and its exact line art.
 
     Args:
@@ -136,7 +138,8 @@ class SynthStream:
 
         stream = SynthStream(seed=0, size=256)
         rgb, ink = stream.pair(7)
-        for rgb, ink in itertools.islice(stream, 4): ...
+        for rgb, ink in itertools.islice(stream, 4):
+            ...
     """
 
     def __init__(self, seed: int, size: Size = 512, config: SynthConfig | None = None) -> None:

@@ -43,7 +43,9 @@ def back_hair(ctx: Ctx, length: float) -> Mask | None:
     ys = np.where(np.arange(2 * n_tips + 1) % 2 == 1, length, length - depth) + rng.normal(0, 0.04, len(xs))
     bottom = np.stack([xs, ys], axis=1)
     anchors = np.concatenate([arc, [(cx - side, mid_y)], bottom, [(cx + side, mid_y)]])
-    bul = np.concatenate([np.zeros(len(arc) - 1), [0.08, 0.05], rng.uniform(-0.2, 0.2, len(bottom) - 1), [0.05, 0.08]])
+    bul = np.concatenate(
+        [np.zeros(len(arc) - 1), [0.08, 0.05], rng.uniform(-0.2, 0.2, len(bottom) - 1), [0.05, 0.08]]
+    )
     poly = bezier_chain(anchors, bul, closed=True, step=0.03)
     col = fills.shadow_of(ctx.pal.hair, ctx.style.shadow_tint, 0.25)
     m = ctx.P.region(ctx.px(poly), col, clumps=True)
@@ -58,7 +60,11 @@ def back_hair(ctx: Ctx, length: float) -> Mask | None:
             lines.append(
                 ctx.px(
                     np.array(
-                        [(x * 1.1, y0), (x * 1.05 + rng.normal(0, 0.05), (y0 + length) / 2), (x, length - depth * 0.5)]
+                        [
+                            (x * 1.1, y0),
+                            (x * 1.05 + rng.normal(0, 0.05), (y0 + length) / 2),
+                            (x, length - depth * 0.5),
+                        ]
                     )
                 )
             )
@@ -133,11 +139,13 @@ def bangs(ctx: Ctx) -> Mask | None:
     k_edge = len(left_lock) + len(edge_a) + len(right_lock)
     sgn = np.sign(lean + 1e-6)
     amp = (0.15, 0.3) if kind == "swept" else ((0.0, 0.08) if kind == "blunt" else (0.05, 0.2))
-    bul = np.concatenate([np.zeros(len(arc) - 1), [0.1], rng.uniform(*amp, k_edge) * np.resize([sgn, -sgn], k_edge)])
+    bul = np.concatenate(
+        [np.zeros(len(arc) - 1), [0.1], rng.uniform(*amp, k_edge) * np.resize([sgn, -sgn], k_edge)]
+    )
     poly = bezier_chain(anchors, bul, closed=True, step=0.02)
     if kind == "spiky":
         spacing = rng.uniform(0.25, 0.4)
-        fn = lambda p: np.clip((-p[:, 1] - 0.2) * 2.0, 0, 1)  # noqa: E731
+        fn = lambda p: np.clip((-p[:, 1] - 0.2) * 2.0, 0, 1)  # noqa: E731 - a one-line mask
         poly = shapes.spiky(
             poly, rng, rng.uniform(0.15, 0.35), spacing, shapes.spike_weights(poly, spacing, fn), lean=0.5
         )

@@ -17,19 +17,15 @@ import colorsys
 import cv2
 import numpy as np
 
-from senga.data.synth import anime, fills
+from senga.data.synth import anime_paint, fills
 from senga.data.synth.canvas import Canvas
 from senga.data.synth.geometry import bezier_chain, resample
 from senga.data.synth.raster import Mask, polygon_mask
 from senga.data.synth.strokes import Pen, draw_strokes, hatch_paths, outline_pieces, sketch_double
 from senga.data.synth.style import Style
+from senga.io.color import luma
 
 WHITE = np.ones(3, dtype=np.float32)
-
-
-def _luma(c: np.ndarray) -> float:
-    """Rec. 601 luma of an RGB color in [0, 1]."""
-    return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
 
 
 class Painter:
@@ -47,7 +43,7 @@ class Painter:
         self.style = style
         self.rng = rng
         self.tone_rng = tone_rng
-        #: the anime features' own generator (see :mod:`senga.data.synth.anime`)
+        #: the anime features' own generator (see :mod:`senga.data.synth.anime`, ``anime_paint``)
         self.arng = anime_rng if anime_rng is not None else np.random.default_rng(0)
 
     # -- colors --------------------------------------------------------------
@@ -65,7 +61,9 @@ class Painter:
         return (r, g, b)
 
     # -- pens ----------------------------------------------------------------
-    def pen(self, lw: float = 1.0, base: np.ndarray | None = None, detail: bool = False, taper: bool = True) -> Pen:
+    def pen(
+        self, lw: float = 1.0, base: np.ndarray | None = None, detail: bool = False, taper: bool = True
+    ) -> Pen:
         """A pen for an outline (``detail=False``) or an interior line, ``lw`` x the image's weight."""
         st = self.style
         width = st.outline_width * lw * (st.detail_ratio if detail else 1.0)
@@ -76,7 +74,7 @@ class Painter:
         color = None
         if st.trace and base is not None and self.rng.random() < st.trace_share:
             color = self.trace_color(base)
-        elif detail and base is not None and _luma(base) < 0.3 and self.rng.random() < 0.8:
+        elif detail and base is not None and luma(base) < 0.3 and self.rng.random() < 0.8:
             # lines inside a dark fill: artists lighten them, else they would vanish
             light = fills.light_of(self.color(base), float(self.rng.uniform(0.2, 0.5)))
             if not st.anime.multiply_dark:  # anime: the line layer stays multiplied over the fill
@@ -150,7 +148,9 @@ class Painter:
         if st.sketchy:
             doubled = [sketch_double(p, self.rng, pen.width + 1.0) for p in paths if self.rng.random() < 0.6]
             if doubled:
-                ghost = pen.but(darkness=pen.darkness * float(self.rng.uniform(0.3, 0.7)), width=pen.width * 0.7)
+                ghost = pen.but(
+                    darkness=pen.darkness * float(self.rng.uniform(0.3, 0.7)), width=pen.width * 0.7
+                )
                 draw_strokes(self.canvas, doubled, ghost, self.rng, smooth=True)
 
     # -- regions ---------------------------------------------------------------
@@ -223,8 +223,8 @@ class Painter:
             if tone:
                 self.maybe_tone(mask, col)
             if shade and st.anime.any:
-                anime.airbrush(self, mask, col)
-                anime.gloss_spot(self, mask, col)
+                anime_paint.airbrush(self, mask, col)
+                anime_paint.gloss_spot(self, mask, col)
         if outline and self.rng.random() < st.lineless_prob:
             outline = False
         if outline:
@@ -260,7 +260,9 @@ class Painter:
         else:
             pat = fills.tone_pattern(mask, "lines", period, angle, float(rng.uniform(0.15, 0.45)))
             if kind == "plaid":
-                cross = fills.tone_pattern(mask, "lines", period, angle + np.pi / 2, float(rng.uniform(0.15, 0.45)))
+                cross = fills.tone_pattern(
+                    mask, "lines", period, angle + np.pi / 2, float(rng.uniform(0.15, 0.45))
+                )
                 pat = np.maximum(pat * 0.8, cross * 0.6)
         self.canvas.paint(Mask(mask.roi, pat * mask.alpha), other, occlude=False)
 
@@ -300,15 +302,28 @@ class Painter:
         if st.shading == "cel":
             fills.cel_shade(self.canvas, mask, col, st.light, depth, st.shadow_tint, strength)
             if self.rng.random() < 0.3:
-                fills.cel_shade(self.canvas, mask, col, st.light, depth * 0.35, st.shadow_tint, strength * 0.6)
+                fills.cel_shade(
+                    self.canvas, mask, col, st.light, depth * 0.35, st.shadow_tint, strength * 0.6
+                )
         else:
             fills.cel_shade(
-                self.canvas, mask, col, st.light, depth * 1.3, st.shadow_tint, strength, soft=max(depth * 0.5, 1.0)
+                self.canvas,
+                mask,
+                col,
+                st.light,
+                depth * 1.3,
+                st.shadow_tint,
+                strength,
+                soft=max(depth * 0.5, 1.0),
             )
         if st.anime.shadow_hatch:
-            anime.shadow_hatching(self, mask, col, fills.crescent(mask, st.light[0] * depth, st.light[1] * depth))
+            anime_paint.shadow_hatching(
+                self, mask, col, fills.crescent(mask, st.light[0] * depth, st.light[1] * depth)
+            )
         if st.soft_extra:
-            fills.edge_darken(self.canvas, mask, ext * 0.08, float(self.rng.uniform(0.15, 0.4)), st.shadow_tint)
+            fills.edge_darken(
+                self.canvas, mask, ext * 0.08, float(self.rng.uniform(0.15, 0.4)), st.shadow_tint
+            )
         if st.highlight and self.rng.random() < 0.5:
             fills.rim_light(
                 self.canvas, mask, col, st.light, max(depth * 0.25, 1.0), float(self.rng.uniform(0.25, 0.6))
@@ -327,7 +342,9 @@ class Painter:
         count = int(self.rng.integers(3, 9))
         spacing = max(2.5 * pen.width + 1.5, 3.0 * st.scale)
         angle = float(self.rng.uniform(0.5, 1.2) * (1 if self.rng.random() < 0.5 else -1))
-        paths = hatch_paths((cx, cy), angle, count, spacing, ext * float(self.rng.uniform(0.15, 0.35)), self.rng)
+        paths = hatch_paths(
+            (cx, cy), angle, count, spacing, ext * float(self.rng.uniform(0.15, 0.35)), self.rng
+        )
         self.lines(paths, pen, clip=mask)
 
     def maybe_tone(self, mask: Mask, col: np.ndarray) -> None:
@@ -364,7 +381,9 @@ class Painter:
         if clip is not None:
             mask = Mask(mask.roi, mask.alpha * clip.crop(mask.roi))
         pen = self.pen(1.0, base=base)
-        darkness = self.style.darkness if self.rng.random() < 0.9 else pen.darkness  # solid shapes are rarely faint
+        darkness = (
+            self.style.darkness if self.rng.random() < 0.9 else pen.darkness
+        )  # solid shapes are rarely faint
         c.add_ink(mask.roi, mask.alpha * np.float32(darkness), pen.color)
         return mask
 

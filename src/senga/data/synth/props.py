@@ -58,7 +58,9 @@ def anger(P: Painter, c: np.ndarray, r: float) -> None:
         d = np.array([np.cos(a), np.sin(a)])
         n = np.array([-d[1], d[0]])
         p0 = c + d * r * 0.25
-        wedge = np.array([p0 + n * r * 0.35, p0 + d * r * 0.75 + n * r * 0.05, p0 + d * r * 0.5 - n * r * 0.3])
+        wedge = np.array(
+            [p0 + n * r * 0.35, p0 + d * r * 0.75 + n * r * 0.05, p0 + d * r * 0.5 - n * r * 0.3]
+        )
         poly = catmull_rom(wedge, closed=True, step=1.0)
         if filled_ink:
             P.ink_shape(poly, base=red)
@@ -72,7 +74,9 @@ def motion_lines(P: Painter, c: np.ndarray, r: float) -> None:
     d = np.array([np.cos(ang), np.sin(ang)])
     n = np.array([-d[1], d[0]])
     paths = [
-        np.array([c + n * (i - 1) * r * 0.4 - d * r, c + n * (i - 1) * r * 0.4 + d * r * P.rng.uniform(0.3, 1.0)])
+        np.array(
+            [c + n * (i - 1) * r * 0.4 - d * r, c + n * (i - 1) * r * 0.4 + d * r * P.rng.uniform(0.3, 1.0)]
+        )
         for i in range(3)
     ]
     P.lines(paths, P.pen(0.7, detail=True), smooth=False)
@@ -82,7 +86,11 @@ def music_note(P: Painter, c: np.ndarray, r: float) -> None:
     head = shapes.ellipse(c[0], c[1], r * 0.32, r * 0.24, -0.4)
     P.ink_shape(head)
     stem = np.array(
-        [c + np.array([r * 0.28, -r * 0.05]), c + np.array([r * 0.3, -r * 1.2]), c + np.array([r * 0.7, -r * 0.8])]
+        [
+            c + np.array([r * 0.28, -r * 0.05]),
+            c + np.array([r * 0.3, -r * 1.2]),
+            c + np.array([r * 0.7, -r * 0.8]),
+        ]
     )
     P.lines([stem], P.pen(0.8), smooth=False, taper=(False, True))
 
@@ -110,8 +118,9 @@ def cup(P: Painter, c: np.ndarray, r: float) -> None:
     w, h = r * rng.uniform(0.7, 0.9), r * rng.uniform(0.9, 1.2)
     ry = w * rng.uniform(0.2, 0.35)
     handle_c = c + np.array([w * 1.0, h * 0.05])
-    outer = shapes.ellipse(*handle_c, w * 0.45, h * 0.32)
-    inner = shapes.ellipse(*handle_c, w * 0.25, h * 0.18)
+    hx, hy = handle_c
+    outer = shapes.ellipse(hx, hy, w * 0.45, h * 0.32)
+    inner = shapes.ellipse(hx, hy, w * 0.25, h * 0.18)
     P.region(outer, col, holes=[inner])
     t = np.linspace(0, np.pi, 20)
     body = np.concatenate(
@@ -174,7 +183,9 @@ def ball(P: Painter, c: np.ndarray, r: float) -> None:
 def fruit(P: Painter, c: np.ndarray, r: float) -> None:
     """An apple-like fruit with a stem and a leaf."""
     rng = P.rng
-    col = fills.hsv(rng.choice([0.0, 0.08, 0.25]) + rng.normal(0, 0.02), rng.uniform(0.6, 0.9), rng.uniform(0.7, 0.95))
+    col = fills.hsv(
+        rng.choice([0.0, 0.08, 0.25]) + rng.normal(0, 0.02), rng.uniform(0.6, 0.9), rng.uniform(0.7, 0.95)
+    )
     body = shapes.smooth_closed(
         [
             c + [0, -r * 0.75],
@@ -191,12 +202,20 @@ def fruit(P: Painter, c: np.ndarray, r: float) -> None:
     stem = np.array([c + [0, -r * 0.7], c + [r * 0.05, -r * 1.05], c + [r * 0.15, -r * 1.25]])
     P.lines([stem], P.pen(1.2), taper=(False, True))
     leaf = shapes.smooth_closed(
-        [c + [r * 0.1, -r * 1.0], c + [r * 0.5, -r * 1.35], c + [r * 0.9, -r * 1.2], c + [r * 0.5, -r * 1.05]], step=1.5
+        [
+            c + [r * 0.1, -r * 1.0],
+            c + [r * 0.5, -r * 1.35],
+            c + [r * 0.9, -r * 1.2],
+            c + [r * 0.5, -r * 1.05],
+        ],
+        step=1.5,
     )
     lm = P.region(leaf, fills.hsv(0.3, 0.6, 0.7), lw=0.8)
     P.region(body, col)
     if lm is not None:
-        P.lines([np.array([c + [r * 0.15, -r * 1.02], c + [r * 0.8, -r * 1.2]])], P.pen(0.5, detail=True), clip=lm)
+        P.lines(
+            [np.array([c + [r * 0.15, -r * 1.02], c + [r * 0.8, -r * 1.2]])], P.pen(0.5, detail=True), clip=lm
+        )
 
 
 def sign(P: Painter, c: np.ndarray, r: float) -> None:
@@ -240,7 +259,9 @@ def book(P: Painter, c: np.ndarray, r: float) -> None:
     cover = np.array([c + [-w, -h], c + [w, -h], c + [w, h], c + [-w, h]])
     m = P.region(cover, col)
     if m is not None:
-        P.lines([np.array([c + [-w * 0.75, -h], c + [-w * 0.75, h]])], P.pen(0.7, base=col, detail=True), clip=m)
+        P.lines(
+            [np.array([c + [-w * 0.75, -h], c + [-w * 0.75, h]])], P.pen(0.7, base=col, detail=True), clip=m
+        )
         P.lines(_glyphs(rng, c + [w * 0.1, -h * 0.3], w * 0.5, h * 0.25), P.pen(0.6, detail=True), clip=m)
     edge = [np.array([c + [w, -h + t * k / 3], c + [w + t, -h + t * (k + 1) / 3 + t]]) for k in range(1, 3)]
     P.lines(edge, P.pen(0.4, detail=True), smooth=False)
@@ -252,7 +273,8 @@ def flower(P: Painter, c: np.ndarray, r: float) -> None:
     stem = np.array([c, c + [r * 0.1, r * 0.9], c + [-r * 0.05, r * 1.7]])
     P.lines([stem], P.pen(1.0, base=fills.hsv(0.3, 0.6, 0.5)), taper=(False, True))
     leaf = shapes.smooth_closed(
-        [c + [0, r * 1.1], c + [r * 0.45, r * 0.85], c + [r * 0.7, r * 0.95], c + [r * 0.4, r * 1.15]], step=1.5
+        [c + [0, r * 1.1], c + [r * 0.45, r * 0.85], c + [r * 0.7, r * 0.95], c + [r * 0.4, r * 1.15]],
+        step=1.5,
     )
     P.region(leaf, fills.hsv(0.3, 0.6, 0.65), lw=0.8)
     n = int(rng.integers(5, 9))
@@ -260,7 +282,8 @@ def flower(P: Painter, c: np.ndarray, r: float) -> None:
     for k in range(n):
         a = 2 * np.pi * k / n + rng.normal(0, 0.05)
         d = np.array([np.cos(a), np.sin(a)])
-        petal = shapes.ellipse(*(c + d * r * 0.5), r * 0.42, r * 0.24, a)
+        px, py = c + d * r * 0.5
+        petal = shapes.ellipse(px, py, r * 0.42, r * 0.24, a)
         P.region(petal, col, lw=0.8, tone=False)
     P.region(shapes.ellipse(c[0], c[1], r * 0.28, r * 0.28), fills.hsv(0.13, 0.8, 1.0), lw=0.9, tone=False)
 

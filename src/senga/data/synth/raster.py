@@ -39,7 +39,9 @@ class Roi:
         return slice(self.y0, self.y1), slice(self.x0, self.x1)
 
     def intersect(self, other: Roi) -> Roi | None:
-        r = Roi(max(self.y0, other.y0), min(self.y1, other.y1), max(self.x0, other.x0), min(self.x1, other.x1))
+        r = Roi(
+            max(self.y0, other.y0), min(self.y1, other.y1), max(self.x0, other.x0), min(self.x1, other.x1)
+        )
         return r if r.y1 > r.y0 and r.x1 > r.x0 else None
 
 
@@ -75,7 +77,7 @@ def coverage(
         ``(h, w) float32`` in [0, 1] for the ROI.
     """
     h, w = roi.shape
-    buf = np.zeros((h * ss, w * ss), dtype=np.uint8)
+    buf: np.ndarray = np.zeros((h * ss, w * ss), dtype=np.uint8)
     scale = ss * (1 << _SHIFT)
     origin = np.array([roi.x0, roi.y0], dtype=np.float64)
     offset = 0.5 * (1 << _SHIFT)

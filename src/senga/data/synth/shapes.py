@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from senga.data.synth.geometry import bezier_chain, catmull_rom, normals, resample, signed_area
 
 STEP = 0.02  # sampling step of curves in figure units (head radius = 1)
 
 
-def smooth_closed(anchors: list[tuple[float, float]] | np.ndarray, step: float = STEP) -> np.ndarray:
+def smooth_closed(anchors: ArrayLike, step: float = STEP) -> np.ndarray:
     """Closed Catmull-Rom outline through ``anchors``."""
     return catmull_rom(np.asarray(anchors, dtype=np.float64), closed=True, step=step)
 
@@ -144,8 +145,7 @@ def human_head(rng: np.random.Generator, chibi: bool, yaw: float) -> np.ndarray:
         (-1.0 * l_side, -0.1),
         (-0.72 * l_side, -0.74),
     ]
-    a = np.asarray(a) + rng.normal(0, 0.012, (len(a), 2))
-    return smooth_closed(a)
+    return smooth_closed(np.asarray(a) + rng.normal(0, 0.012, (len(a), 2)))
 
 
 def animal_head(rng: np.random.Generator) -> np.ndarray:
@@ -181,7 +181,13 @@ def animal_ear(rng: np.random.Generator, side: int) -> tuple[np.ndarray, np.ndar
         step=STEP,
     )
     inner = bezier_chain(
-        np.array([b0 * 0.35 + base_c * 0.65 + up * 0.1, base_c + up * h * 0.72, b1 * 0.35 + base_c * 0.65 + up * 0.1]),
+        np.array(
+            [
+                b0 * 0.35 + base_c * 0.65 + up * 0.1,
+                base_c + up * h * 0.72,
+                b1 * 0.35 + base_c * 0.65 + up * 0.1,
+            ]
+        ),
         np.array([0.1, 0.1, -0.2]) * -side,
         closed=True,
         step=STEP,
@@ -207,7 +213,13 @@ def eye_white(w: float, h: float, rng: np.random.Generator) -> np.ndarray:
 def upper_lid(w: float, h: float) -> np.ndarray:
     """Guide path of the upper lash line over :func:`eye_white`, inner corner to outer flick."""
     return np.array(
-        [(-0.52 * w, 0.1 * h), (-0.3 * w, -0.45 * h), (0.1 * w, -0.54 * h), (0.45 * w, -0.32 * h), (0.6 * w, 0.05 * h)]
+        [
+            (-0.52 * w, 0.1 * h),
+            (-0.3 * w, -0.45 * h),
+            (0.1 * w, -0.54 * h),
+            (0.45 * w, -0.32 * h),
+            (0.6 * w, 0.05 * h),
+        ]
     )
 
 
@@ -216,7 +228,9 @@ def lower_lid(w: float, h: float) -> np.ndarray:
     return np.array([(0.5 * w, 0.12 * h), (0.3 * w, 0.42 * h), (0.0, 0.5 * h)])
 
 
-def star(cx: float, cy: float, r: float, points: int = 5, inner: float = 0.45, rot: float = 0.0) -> np.ndarray:
+def star(
+    cx: float, cy: float, r: float, points: int = 5, inner: float = 0.45, rot: float = 0.0
+) -> np.ndarray:
     """A star polygon with ``points`` tips (sharp corners)."""
     k = np.arange(2 * points)
     rad = np.where(k % 2 == 0, r, r * inner)

@@ -12,7 +12,9 @@ sub-pixel line looks like after anti-aliasing.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -49,9 +51,9 @@ class Pen:
     color: tuple[float, float, float] | None = None
     grain: float = 0.0
 
-    def but(self, **changes: object) -> Pen:
+    def but(self, **changes: Any) -> Pen:
         """A copy with some fields changed."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return replace(self, **changes)
 
 
 def _smooth_noise(n: int, rng: np.random.Generator, knots: int = 5) -> np.ndarray:
@@ -109,7 +111,7 @@ def stroke_shapes(path: np.ndarray, widths: np.ndarray) -> tuple[list[np.ndarray
     cut[0] = cut[-1] = False
     bounds = [0, *np.flatnonzero(cut).tolist(), n - 1]
     polys: list[np.ndarray] = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         if b > a:
             polys.append(_run_polygon(path[a : b + 1], half[a : b + 1], cap_start=a == 0, cap_end=b == n - 1))
     inner = bounds[1:-1]
@@ -207,7 +209,11 @@ def _fade_field(roi, ends: np.ndarray, fade: float, rng: np.random.Generator) ->
     xs = np.arange(roi.x0, roi.x1, dtype=np.float32)[None, :] + 0.5
     u = ((xs - start[0]) * d[0] + (ys - start[1]) * d[1]) / length2
     knots = 1.0 - fade * rng.uniform(0.0, 1.0, size=4)
-    return np.interp(np.clip(u, 0.0, 1.0).ravel(), np.linspace(0, 1, 4), knots).reshape(u.shape).astype(np.float32)
+    return (
+        np.interp(np.clip(u, 0.0, 1.0).ravel(), np.linspace(0, 1, 4), knots)
+        .reshape(u.shape)
+        .astype(np.float32)
+    )
 
 
 def draw_stroke(

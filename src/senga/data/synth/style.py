@@ -53,7 +53,14 @@ class AnimeStyle:
     @property
     def any(self) -> bool:
         """Whether any anime feature is on."""
-        return self.strands or self.multiply_dark or self.airbrush or self.gloss or self.eyes or self.shadow_hatch
+        return (
+            self.strands
+            or self.multiply_dark
+            or self.airbrush
+            or self.gloss
+            or self.eyes
+            or self.shadow_hatch
+        )
 
 
 def sample_anime(rng: np.random.Generator, cfg: SynthConfig, short_side: int) -> AnimeStyle:
@@ -119,7 +126,8 @@ def sample_style(rng: np.random.Generator, cfg: SynthConfig, short_side: int) ->
     """Draw a :class:`Style` for a canvas whose shorter side is ``short_side`` px."""
     scale = short_side / 512.0
     w = np.array(
-        [cfg.closeup_weight, cfg.bust_weight, cfg.chibi_weight, cfg.full_weight, cfg.objects_weight], dtype=np.float64
+        [cfg.closeup_weight, cfg.bust_weight, cfg.chibi_weight, cfg.full_weight, cfg.objects_weight],
+        dtype=np.float64,
     )
     if w.sum() <= 0:
         raise ValueError("SynthConfig: framing weights must not all be zero")

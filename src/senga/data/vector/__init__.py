@@ -6,9 +6,11 @@
   lines multiplied, colored trace);
 * :mod:`senga.data.vector.pairs` - screening, and the paired-folder writer behind ``senga vector``.
 
-Needs the ``vector`` extra (``pip install 'senga[vector]'``: resvg-py). Method,
+Needs the ``vector`` extra (``pip install -e '.[vector]'``: resvg-py). Method,
 sources and licences: docs/data.md, "Vector pairs".
 """
+
+from __future__ import annotations
 
 from senga.data.vector.composite import AnimeStyle, composite
 from senga.data.vector.layers import LineLayers, line_layers

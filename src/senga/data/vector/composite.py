@@ -144,7 +144,9 @@ def composite(layers: LineLayers, rng: np.random.Generator, style: AnimeStyle | 
     band = _band(labels, dy, dx).astype(np.float32)
     sigma = max(1.0, d / 3.0)
     field = cv2.GaussianBlur(band, (0, 0), sigma) + 0.25 * noise
-    shadow = cv2.GaussianBlur(np.clip(field, 0, 1), (0, 0), sigma) if soft else (field > 0.5).astype(np.float32)
+    shadow = (
+        cv2.GaussianBlur(np.clip(field, 0, 1), (0, 0), sigma) if soft else (field > 0.5).astype(np.float32)
+    )
     shadow *= (shaded_regions[labels] & ~paper).astype(np.float32)
     tint = np.array([rng.uniform(0.75, 0.9), rng.uniform(0.7, 0.85), rng.uniform(0.85, 1.0)], np.float32)
     strength = rng.uniform(*st.shade_strength)
@@ -183,7 +185,9 @@ def composite(layers: LineLayers, rng: np.random.Generator, style: AnimeStyle | 
 
     # Line color: own, dark ink, or colored trace; multiplied over.
     if rng.random() < st.ink_black_p:
-        ink = np.array([rng.uniform(0.0, 0.12)] * 3, np.float32) + rng.uniform(0.0, 0.05, size=3).astype(np.float32)
+        ink = np.array([rng.uniform(0.0, 0.12)] * 3, np.float32) + rng.uniform(0.0, 0.05, size=3).astype(
+            np.float32
+        )
         line_rgb = np.broadcast_to(ink, out.shape).copy()
     else:
         line_rgb = layers.line_rgb.copy()

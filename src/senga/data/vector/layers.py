@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from senga.data.vector.svg import SvgDocument, SvgError
+from senga.errors import first_line
 
 
 @dataclass
@@ -79,7 +80,7 @@ def render(
             dpi=96.0,  # resvg-py's default 0 turns mm / in sizes into 0
         )
     except (ValueError, RuntimeError, OSError) as err:
-        msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        msg = first_line(err)
         raise SvgError(doc.path, f"cannot render ({msg})") from None
     with Image.open(io.BytesIO(bytes(png))) as img:
         rgb = np.asarray(img.convert("RGB"))  # opaque: the background is white
@@ -88,8 +89,8 @@ def render(
         hh, ww = min(height, rgb.shape[0]), min(width, rgb.shape[1])
         canvas[:hh, :ww] = rgb[:hh, :ww]
         rgb = canvas
-    t, l, b, r = box or (0, 0, height, width)
-    return rgb[t:b, l:r].astype(np.float32) * np.float32(1.0 / 255.0)
+    top, left, bottom, right = box or (0, 0, height, width)
+    return rgb[top:bottom, left:right].astype(np.float32) * np.float32(1.0 / 255.0)
 
 
 def drawing_box(drawn: np.ndarray, margin: int) -> tuple[int, int, int, int]:
@@ -121,16 +122,16 @@ def line_layers(
     box = (0, 0, h, w)
     if fit:
         ph, pw = render_size(doc, min(size, preview))
-        t, l, b, r = drawing_box(render(doc, ph, pw), margin=1)
+        t, left, b, r = drawing_box(render(doc, ph, pw), margin=1)
         fy, fx = h / ph, w / pw
-        zoom = min(max_zoom, 0.92 * max(ph, pw) / max(b - t, r - l, 1))  # 0.92: room for the margins
+        zoom = min(max_zoom, 0.92 * max(ph, pw) / max(b - t, r - left, 1))  # 0.92: room for the margins
         if zoom < 1.1:
             zoom = 1.0
         h, w = round(h * zoom), round(w * zoom)
         margin = round(0.04 * size)
         box = (
             max(0, int(t * fy * zoom) - margin),
-            max(0, int(l * fx * zoom) - margin),
+            max(0, int(left * fx * zoom) - margin),
             min(h, int(np.ceil(b * fy * zoom)) + margin),
             min(w, int(np.ceil(r * fx * zoom)) + margin),
         )

@@ -283,7 +283,10 @@ def write_vector_pairs(
         "style": asdict(style),
         "screen": asdict(cfg),
         "pairs": [{"name": name, "source": src} for name, src in report.written],
-        "rejected": {"counts": report.reasons(), "files": [{"source": p, "reason": r} for p, r in report.rejected]},
+        "rejected": {
+            "counts": report.reasons(),
+            "files": [{"source": p, "reason": r} for p, r in report.rejected],
+        },
         "failed": report.failed,
         "licences": "see SOURCES.md next to the fetched SVG files; CC BY 4.0 sources must be attributed",
     }
@@ -291,4 +294,3 @@ def write_vector_pairs(
     with atomic_write_path(out / "meta.json") as tmp:
         tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return report
-

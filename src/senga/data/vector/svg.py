@@ -40,6 +40,8 @@ from pathlib import Path
 
 from PIL import ImageColor
 
+from senga.errors import SengaError
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
@@ -64,13 +66,8 @@ for _prefix, _uri in (
     ET.register_namespace(_prefix, _uri)
 
 
-class SvgError(ValueError):
+class SvgError(SengaError):
     """An SVG file cannot be used. ``str(err)`` is ``"PATH: problem"`` (one line)."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -138,7 +135,17 @@ def _parse_style(text: str) -> dict[str, str]:
 
 
 #: CSS pixels per unit (96 dpi), for ``width`` / ``height`` attributes.
-_UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0, "em": 16.0, "ex": 8.0}
+_UNITS = {
+    "": 1.0,
+    "px": 1.0,
+    "pt": 96 / 72,
+    "pc": 16.0,
+    "mm": 96 / 25.4,
+    "cm": 96 / 2.54,
+    "in": 96.0,
+    "em": 16.0,
+    "ex": 8.0,
+}
 
 
 def _length(text: str | None) -> float | None:
@@ -257,7 +264,7 @@ def parse_svg(
     if local_name(root.tag) != "svg":
         raise SvgError(path, f"not an SVG file (root element is <{local_name(root.tag) or '?'}>)")
     width, height = _intrinsic_size(root, path)
-    ids = {el.get("id"): el for el in root.iter() if el.get("id")}
+    ids = {el_id: el for el in root.iter() if (el_id := el.get("id"))}
     lines: list[LinePaint] = []
     index = {id(el): i for i, el in enumerate(root.iter())}
 

@@ -21,7 +21,7 @@ except ImportError as err:  # the folder was copied into custom_nodes, senga was
         f'install it first: "{sys.executable}" -m pip install /path/to/senga'
     ) from err
 
-from senga.integrations.comfyui.nodes import (  # noqa: E402
+from senga.integrations.comfyui.nodes import (
     NODE_CLASS_MAPPINGS,
     NODE_DISPLAY_NAME_MAPPINGS,
     SengaLineArt,

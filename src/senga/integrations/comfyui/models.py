@@ -19,11 +19,8 @@ from torch import nn
 
 from senga.extract import LineExtractor
 from senga.integrations.comfyui.runtime import comfy_models_dir, pick_device
-from senga.models import bundled_model_dir
 from senga.models.pretrained import CONFIG_NAME, WEIGHTS_NAME
-
-#: What the model input means when it names no folder: the model bundled with senga.
-BUNDLED_NAMES: tuple[str, ...] = ("bundled", "default", "")
+from senga.weights import bundled_name, resolve_model_dir
 
 Stamp = tuple[tuple[int, int] | None, ...]
 
@@ -33,7 +30,7 @@ class SengaModel:
     """A loaded senga generator (``(N, 3, H, W)`` in [0, 1] -> ``(N, 1, H, W)`` ink), eval mode.
 
     Attributes:
-        folder: the resolved model folder (the bundled one for ``"bundled"``).
+        folder: the resolved model folder (the bundled one for ``"default"`` / ``"fast"``).
         device: where ``module`` lives.
         module: the network; shared by every node run that uses this object.
     """
@@ -53,13 +50,13 @@ _lock = threading.Lock()
 def model_folder(model: str | os.PathLike[str]) -> Path:
     """The resolved model folder ``model`` names.
 
-    ``"bundled"`` (or ``"default"``, ``""``) is the bundled model; a relative
-    path that does not exist from the working directory is taken relative to
-    ``ComfyUI/models/senga`` when running inside ComfyUI.
+    A bundled model's name (``"default"``, alias ``"bundled"`` or empty; ``"fast"``:
+    :mod:`senga.weights`) is its folder; a relative path that does not exist from the
+    working directory is taken relative to ``ComfyUI/models/senga`` when running inside ComfyUI.
     """
     text = str(model).strip()
-    if text.lower() in BUNDLED_NAMES:
-        return bundled_model_dir()
+    if bundled_name(text) is not None:
+        return resolve_model_dir(text)
     path = Path(text).expanduser()
     if not path.is_absolute() and not path.exists():
         base = comfy_models_dir()
@@ -70,7 +67,7 @@ def model_folder(model: str | os.PathLike[str]) -> Path:
 
 def folder_stamp(folder: Path) -> Stamp:
     """``(mtime_ns, size)`` of the weights and config files (``None`` for a missing one)."""
-    stamps = []
+    stamps: list[tuple[int, int] | None] = []
     for name in (WEIGHTS_NAME, CONFIG_NAME):
         try:
             st = (folder / name).stat()
@@ -81,8 +78,9 @@ def folder_stamp(folder: Path) -> Stamp:
     return tuple(stamps)
 
 
-def load_model(model: str | os.PathLike[str] = "bundled", device: str = "auto") -> SengaModel:
-    """The model in ``model`` (a folder, or ``"bundled"``) on ``device``, from the cache when loaded before.
+def load_model(model: str | os.PathLike[str] = "default", device: str = "auto") -> SengaModel:
+    """The model in ``model`` (a folder, or a bundled name such as ``"default"``) on ``device``,
+    from the cache when loaded before.
 
     ``device`` is ``"auto"`` (ComfyUI's device inside ComfyUI, else CUDA when
     available, else CPU), ``"cpu"``, ``"cuda"`` ...
@@ -99,8 +97,8 @@ def load_model(model: str | os.PathLike[str] = "bundled", device: str = "auto") 
         hit = _cache.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        bundled = folder == bundled_model_dir()
-        extractor = LineExtractor.from_pretrained(None if bundled else folder, device=dev)
+        name = bundled_name(str(model).strip())  # a bundled name, so a missing one says "not installed"
+        extractor = LineExtractor.from_pretrained(name or folder, device=dev)
         loaded = SengaModel(folder=folder, device=extractor.device, module=extractor.model)
         _cache[key] = (stamp, loaded)
         return loaded

@@ -21,6 +21,7 @@ at full resolution) on every image of the batch and renders it with
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -28,9 +29,12 @@ import torch
 
 from senga.extract import DEFAULT_OVERLAP, DEFAULT_TILE, LineExtractor, as_rgb
 from senga.extract.style import GAMMA_RANGE, STYLES, OutputStyle, adjust_ink, parse_color, render_gray
+from senga.extract.tiling import Tiling
 from senga.integrations.comfyui.models import SengaModel, folder_stamp, load_model, model_folder
-from senga.integrations.comfyui.runtime import DEVICES, Progress
+from senga.integrations.comfyui.runtime import DEVICES, Progress, find_model_folders, register_model_folder
 from senga.io.images import gray_to_ink
+from senga.models.pretrained import CONFIG_NAME, WEIGHTS_NAME
+from senga.weights import BUNDLED_MODELS, available_bundled_models
 
 #: The ComfyUI type of the model object passed from the loader to the line-art node.
 MODEL_TYPE = "SENGA_MODEL"
@@ -48,24 +52,40 @@ def image_to_rgb(frame: torch.Tensor) -> np.ndarray:
     C = 1 (gray), 3 (RGB) or 4 (RGBA: composited on white, like every senga input).
     """
     if frame.ndim != 3 or frame.shape[2] not in (1, 3, 4):
-        raise ValueError(f"expected an IMAGE of shape [B, H, W, C] with C in 1, 3, 4, got {tuple(frame.shape)}")
+        raise ValueError(
+            f"expected an IMAGE of shape [B, H, W, C] with C in 1, 3, 4, got {tuple(frame.shape)}"
+        )
     arr = (frame.detach().to("cpu", torch.float32).clamp(0.0, 1.0) * 255.0).round().to(torch.uint8).numpy()
     return as_rgb(arr[..., 0] if arr.shape[2] == 1 else arr)
 
 
+def model_choices() -> list[str]:
+    """The loader's dropdown: the bundled models, then the model folders in ``ComfyUI/models/senga/``.
+
+    Inside ComfyUI the folder is registered with ``folder_paths`` first
+    (:func:`~senga.integrations.comfyui.runtime.register_model_folder`), so it
+    exists and folders added by ``extra_model_paths.yaml`` are listed too;
+    outside ComfyUI only the bundled models.
+    """
+    bundled = available_bundled_models() or [BUNDLED_MODELS[0]]
+    folders = find_model_folders(register_model_folder(), WEIGHTS_NAME, CONFIG_NAME)
+    return [*bundled, *(name for name in folders if name not in bundled)]
+
+
 class SengaLoadModel:
-    """"senga: load model": the bundled model or a model folder, loaded once and kept (see ``models``)."""
+    """ "senga: load model": the bundled model or a model folder, loaded once and kept (see ``models``)."""
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
         return {
             "required": {
                 "model": (
-                    "STRING",
+                    model_choices(),
                     {
-                        "default": "bundled",
-                        "tooltip": "'bundled' (the model shipped with senga), a folder in ComfyUI/models/senga/ "
-                        "or the path of a model folder (model.safetensors + config.json, e.g. a training run's best/)",
+                        "default": BUNDLED_MODELS[0],
+                        "tooltip": "default: the model shipped with senga (offline); fast: its fast bundled model; "
+                        "or a model folder (model.safetensors + config.json, e.g. a training run's best/) "
+                        "put or linked into ComfyUI/models/senga/",
                     },
                 ),
                 "device": (
@@ -91,7 +111,7 @@ class SengaLoadModel:
 
 
 class SengaLineArt:
-    """"senga: line art": line art of every image of a batch, at full resolution."""
+    """ "senga: line art": line art of every image of a batch, at full resolution."""
 
     @classmethod
     def INPUT_TYPES(cls) -> dict[str, Any]:
@@ -104,7 +124,8 @@ class SengaLineArt:
                     {
                         "default": STYLES[0],
                         "tooltip": "black: black lines on white; controlnet: white lines on black "
-                        "(ControlNet lineart); alpha: RGBA, the line color with the line darkness as alpha",
+                        "(ControlNet lineart); alpha: RGBA, the line color with the line darkness as alpha; "
+                        "color: RGBA, each line in its own color from the image, darkness as alpha",
                     },
                 ),
                 "tile": (
@@ -126,8 +147,13 @@ class SengaLineArt:
             "optional": {
                 "overlap": (
                     "INT",
-                    {"default": DEFAULT_OVERLAP, "min": 0, "max": MAX_SIDE, "step": 16,
-                     "tooltip": "context pixels around each tile"},
+                    {
+                        "default": DEFAULT_OVERLAP,
+                        "min": 0,
+                        "max": MAX_SIDE,
+                        "step": 16,
+                        "tooltip": "context pixels around each tile",
+                    },
                 ),
                 "half": ("BOOLEAN", {"default": False, "tooltip": "float16 on CUDA (faster, less memory)"}),
                 "line_color": (
@@ -136,13 +162,34 @@ class SengaLineArt:
                 ),
                 "gamma": (
                     "FLOAT",
-                    {"default": 1.0, "min": GAMMA_RANGE[0], "max": GAMMA_RANGE[1], "step": 0.05,
-                     "tooltip": "line contrast: < 1 darkens faint lines, > 1 lightens them"},
+                    {
+                        "default": 1.0,
+                        "min": GAMMA_RANGE[0],
+                        "max": GAMMA_RANGE[1],
+                        "step": 0.05,
+                        "tooltip": "line contrast: < 1 darkens faint lines, > 1 lightens them",
+                    },
                 ),
                 "drop_below": (
                     "FLOAT",
-                    {"default": 0.0, "min": 0.0, "max": 0.99, "step": 0.01,
-                     "tooltip": "ink fainter than this becomes paper (e.g. 0.1 removes faint noise)"},
+                    {
+                        "default": 0.0,
+                        "min": 0.0,
+                        "max": 0.99,
+                        "step": 0.01,
+                        "tooltip": "ink fainter than this becomes paper (e.g. 0.1 removes faint noise)",
+                    },
+                ),
+                "max_side": (
+                    "INT",
+                    {
+                        "default": 0,
+                        "min": 0,
+                        "max": MAX_SIDE,
+                        "step": 16,
+                        "tooltip": "0: full resolution; else the model runs on the image scaled so its longer "
+                        "side is at most this, and the lines are scaled back (faster, less detail)",
+                    },
                 ),
             },
         }
@@ -165,6 +212,7 @@ class SengaLineArt:
         line_color: str = "#000000",
         gamma: float = 1.0,
         drop_below: float = 0.0,
+        max_side: int = 0,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """``image [B, H, W, C]`` -> ``(IMAGE [B, H, W, 3 or 4], MASK [B, H, W])``, float32 on the CPU.
 
@@ -177,17 +225,21 @@ class SengaLineArt:
         if device != MODEL_DEVICE:
             senga_model = load_model(senga_model.folder, device)
         extractor = LineExtractor.from_model(
-            senga_model.module, device=senga_model.device, half=half, tile=tile, overlap=overlap
+            senga_model.module,
+            device=senga_model.device,
+            half=half,
+            tiling=Tiling(tile, overlap),
+            max_side=max_side or None,
         )
         b, h, w, _ = image.shape
-        channels = 4 if out_style.name == "alpha" else 3
+        channels = 4 if out_style.mode == "RGBA" else 3
         lines = torch.empty((b, h, w, channels), dtype=torch.float32)
         alpha = torch.empty((b, h, w), dtype=torch.float32)
         progress = Progress(b)
         for i in range(b):
             rgb = image_to_rgb(image[i])
-            gray = extractor.predict_gray(rgb, lambda done, total, i=i: progress.tile(i, done, total))
-            styled = torch.from_numpy(np.array(render_gray(gray, out_style)))
+            gray = extractor.predict_gray(rgb, functools.partial(progress.tile, i))
+            styled = torch.from_numpy(np.array(render_gray(gray, out_style, rgb)))
             lines[i] = (styled[..., None] if styled.ndim == 2 else styled).to(torch.float32) / 255.0
             ink = gray_to_ink(gray)
             if out_style.gamma != 1.0 or out_style.drop_below > 0.0:

@@ -11,13 +11,16 @@ scripts) the device is CUDA when available, else CPU, and the rest does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import torch
 
-from senga.extract import resolve_device
+from senga.runtime import resolve_device
 
 #: Device choices of the nodes; ``"auto"`` is ComfyUI's device inside ComfyUI.
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda")
@@ -53,13 +56,77 @@ def pick_device(name: str) -> torch.device:
         raise ValueError(f"unknown device {name!r}: use one of {', '.join(DEVICES)}") from err
 
 
-def comfy_models_dir() -> Path | None:
-    """``ComfyUI/models/senga`` inside ComfyUI (from ``folder_paths.models_dir``), else ``None``."""
+#: senga's model type in ComfyUI's ``folder_paths`` (the folder ``ComfyUI/models/senga``; an
+#: ``extra_model_paths.yaml`` entry ``senga: PATH`` adds more folders).
+FOLDER_TYPE = "senga"
+
+
+def _folder_paths() -> Any:
+    """ComfyUI's ``folder_paths`` module (untyped, and senga may add to it), or ``None`` outside ComfyUI."""
     try:
-        folder_paths = importlib.import_module("folder_paths")
+        return importlib.import_module("folder_paths")
     except ImportError:
         return None
-    return Path(folder_paths.models_dir) / "senga"
+
+
+def comfy_models_dir() -> Path | None:
+    """``ComfyUI/models/senga`` inside ComfyUI (from ``folder_paths.models_dir``), else ``None``."""
+    folder_paths = _folder_paths()
+    return None if folder_paths is None else Path(folder_paths.models_dir) / FOLDER_TYPE
+
+
+def register_model_folder() -> list[Path]:
+    """Register ``ComfyUI/models/senga`` with ComfyUI's ``folder_paths`` and return every senga folder.
+
+    The folder is created when missing (so users see where models go) and
+    added once as the :data:`FOLDER_TYPE` model type
+    (``folder_paths.add_model_folder_path``, or ``folder_names_and_paths`` in
+    ComfyUI builds without it); folders that ``extra_model_paths.yaml`` gave the
+    type come after it (the default folder is always first). Outside ComfyUI: ``[]``.
+    """
+    folder_paths = _folder_paths()
+    if folder_paths is None:
+        return []
+    default = Path(folder_paths.models_dir) / FOLDER_TYPE
+    with contextlib.suppress(OSError):  # a read-only models folder: nothing to list there
+        default.mkdir(parents=True, exist_ok=True)
+    table = getattr(folder_paths, "folder_names_and_paths", None)
+    if table is None:
+        table = folder_paths.folder_names_and_paths = {}
+    known = table.get(FOLDER_TYPE, ([], set()))[0]
+    if str(default) not in known:
+        add = getattr(folder_paths, "add_model_folder_path", None)
+        if add is not None:
+            add(FOLDER_TYPE, str(default))
+        else:
+            table[FOLDER_TYPE] = ([str(default), *known], set())
+    others = [Path(p) for p in table.get(FOLDER_TYPE, ([], set()))[0] if Path(p) != default]
+    return [default, *others]
+
+
+def find_model_folders(bases: list[Path], weights: str, config: str, max_depth: int = 4) -> list[str]:
+    """Model folders (holding ``weights`` and ``config``) at most ``max_depth`` levels below ``bases``.
+
+    Folders below the first base (``ComfyUI/models/senga``) are named relative
+    to it (``mine``, ``runs/ft/best``: what the loader resolves); others by
+    their absolute path. Symlinked folders are followed; hidden ones skipped.
+    Each once, sorted within its base, in the order of ``bases``.
+    """
+    found: list[str] = []
+    for i, base in enumerate(bases):
+        if not base.is_dir():
+            continue
+        here_found: list[str] = []
+        for root, dirs, files in os.walk(base, followlinks=True):
+            here = Path(root)
+            depth = len(here.relative_to(base).parts)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if depth < max_depth else []
+            if depth and weights in files and config in files:
+                name = here.relative_to(base).as_posix() if i == 0 else str(here)
+                if name not in found and name not in here_found:
+                    here_found.append(name)
+        found.extend(sorted(here_found))
+    return found
 
 
 def check_interrupted() -> None:

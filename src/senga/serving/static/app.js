@@ -16,14 +16,30 @@ let nextId = 1;
 let active = 0;
 let restyleTimer = null;
 let limits = null;
+let needsRgb = new Set();      // styles whose colors come from the input image (sent along as "source")
+// labels of the styles the server lists; a style without one shows its name
+const STYLE_LABELS = {
+  black: "Black on white",
+  alpha: "Transparent PNG",
+  controlnet: "White on black (ControlNet)",
+  color: "Colored lines",
+};
 
 // ---------- server info ----------
 async function loadHealth() {
   const el = $("#server");
   try {
     const r = await fetch("/api/health", { cache: "no-store" });
+    if (r.status === 401) {
+      el.textContent = "This server needs its token: open the URL that senga serve printed.";
+      el.classList.add("error");
+      return;
+    }
     const h = await r.json();
     limits = h.limits;
+    needsRgb = new Set(h.styles_need_rgb || []);
+    buildStyleChoices(h.styles || ["black"]);
+    $("#max-side-field").hidden = !h.max_side;
     el.textContent = `Model ${h.model || "?"} on ${h.device}; ${h.queue.workers} worker(s), ` +
       `${h.queue.capacity} waiting places.`;
     $("#version").textContent = `senga ${h.version}`;
@@ -37,11 +53,29 @@ async function loadHealth() {
 }
 
 // ---------- style ----------
+function buildStyleChoices(names) {
+  const fieldset = $("fieldset", styleForm);
+  const chosen = new FormData(styleForm).get("style") || names[0];
+  for (const label of fieldset.querySelectorAll("label")) label.remove();
+  for (const name of names) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "style";
+    input.value = name;
+    input.checked = name === chosen;
+    input.defaultChecked = name === names[0];
+    label.append(input, ` ${STYLE_LABELS[name] || name}`);
+    fieldset.appendChild(label);
+  }
+  onStyleInput();
+}
+
 function currentStyle() {
   const f = styleForm.elements;
   return {
     style: new FormData(styleForm).get("style"),
-    color: f.color.value,
+    color: new FormData(styleForm).get("style") === "alpha" ? f.color.value : "#000000",  // alpha only
     // the contrast slider runs from darker faint lines (left) to lighter: gamma = 2^value
     gamma: Number(Math.pow(2, Number(f.gamma.value)).toFixed(4)),
     drop_below: Number(f.drop_below.value),
@@ -83,6 +117,7 @@ async function applyStyle(card) {
   if (!isPlain(s)) {
     const form = new FormData();
     form.append("image", card.lineBlob, card.outName);
+    if (needsRgb.has(s.style)) form.append("source", card.file, card.name);  // colors come from the input
     for (const k of ["style", "color", "gamma", "drop_below"]) form.append(k, String(s[k]));
     card.status.textContent = "Applying style…";
     try {
@@ -110,7 +145,8 @@ function addFiles(fileList) {
   for (const file of fileList) {
     const el = template.content.firstElementChild.cloneNode(true);
     const card = { id: nextId++, file, name: file.name, el, state: "waiting",
-                   status: $(".status", el), progress: $(".progress", el) };
+                   status: $(".status", el), progress: $(".progress", el),
+                   maxSide: $("#max-side-field").hidden ? "" : $("#max-side").value };
     el.dataset.id = card.id;
     $(".name", el).textContent = file.name;
     card.status.textContent = "Waiting to upload";
@@ -168,6 +204,7 @@ async function errorText(response) {
 async function process(card) {
   const form = new FormData();
   form.append("image", card.file, card.name);
+  if (card.maxSide) form.append("max_side", card.maxSide);
   if (limits && card.file.size > limits.max_upload_bytes) {
     setState(card, "error", `${card.name}: file is too large (${(card.file.size / 1048576).toFixed(1)} MB; ` +
       `the limit is ${Math.floor(limits.max_upload_bytes / 1048576)} MB)`);

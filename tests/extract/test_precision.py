@@ -72,3 +72,11 @@ def test_torch_backend_runs_bf16_autocast(monkeypatch: pytest.MonkeyPatch) -> No
     ink = plain.predict_ink(rgb)
     assert dtypes[-1] == torch.float32
     assert ink_bf16.shape == ink.shape == (40, 40)
+
+
+def test_bf16_needs_the_cpu_flag_where_cpuinfo_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    # AVX-512 alone emulates bf16 (slower than float32): not "has bf16", whatever oneDNN says
+    monkeypatch.setattr(precision, "cpu_flags", lambda: frozenset({"avx512f", "avx512bw"}))
+    assert not precision.cpu_has_bf16()
+    monkeypatch.setattr(precision, "cpu_flags", lambda: frozenset({"avx512f", "avx512_bf16"}))
+    assert precision.cpu_has_bf16()

@@ -96,3 +96,15 @@ def test_a_listed_folder_name_resolves_to_that_folder(
     monkeypatch.chdir(tmp_path)
     name = _choices()[0][-1]
     assert model_folder(name) == folder.resolve()
+
+
+def test_older_workflows_names_still_validate(tmp_path: Path) -> None:
+    # "bundled" (the alias older workflows saved) and a folder path given in full pass ComfyUI's check
+    assert SengaLoadModel.VALIDATE_INPUTS("bundled") is True
+    assert SengaLoadModel.VALIDATE_INPUTS("default") is True
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / WEIGHTS_NAME).write_bytes(b"x")
+    assert SengaLoadModel.VALIDATE_INPUTS(str(run)) is True
+    problem = SengaLoadModel.VALIDATE_INPUTS(str(tmp_path / "nope"))
+    assert isinstance(problem, str) and "not a senga model" in problem

@@ -42,7 +42,7 @@ from typing import Any
 
 from senga.batch.remote_inputs import RemoteJob, fetch, is_url
 from senga.batch.run_manifest import COLUMNS, RunManifest
-from senga.batch.runner import Job, not_images_part, run_files
+from senga.batch.runner import Job, run_files, summary_parts
 from senga.errors import first_line
 from senga.extract.extractor import Extractor
 from senga.extract.style import OutputStyle
@@ -150,12 +150,7 @@ class RayRunResult:
         The actor count is the actors that processed images (from the manifest's ``actor``
         column), not the pool size: on a small run one actor may do all the work.
         """
-        parts = [f"{self.done} written"]
-        if self.skipped:
-            parts.append(f"{self.skipped} skipped (output exists; --overwrite to replace)")
-        if self.not_images:
-            parts.append(not_images_part(self.not_images))
-        parts.append(f"{len(self.failed)} failed")
+        parts = summary_parts(self.done, self.skipped, self.not_images, len(self.failed))
         actors = f"{self.actors} actor{'' if self.actors == 1 else 's'}"
         return f"{', '.join(parts)} in {self.seconds:.1f} s ({self.images_per_second:.2f} images/s, {actors})"
 

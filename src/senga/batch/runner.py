@@ -101,13 +101,18 @@ class RunSummary:
 
     def line(self) -> str:
         """``"3 written, 1 skipped (output exists), 1 skipped: not an image (notes.txt), 2 failed"``."""
-        parts = [f"{len(self.done)} written"]
-        if self.skipped:
-            parts.append(f"{len(self.skipped)} skipped (output exists; --overwrite to replace)")
-        if self.not_images:
-            parts.append(not_images_part(self.not_images))
-        parts.append(f"{len(self.failed)} failed")
-        return ", ".join(parts)
+        return ", ".join(summary_parts(len(self.done), len(self.skipped), self.not_images, len(self.failed)))
+
+
+def summary_parts(done: int, skipped: int, not_images: Sequence[Path], failed: int) -> list[str]:
+    """The words of a batch summary, the same for both engines: written, skipped, not images, failed."""
+    parts = [f"{done} written"]
+    if skipped:
+        parts.append(f"{skipped} skipped (output exists; --overwrite to replace)")
+    if not_images:
+        parts.append(not_images_part(not_images))
+    parts.append(f"{failed} failed")
+    return parts
 
 
 def not_images_part(paths: Sequence[Path], named: int = 3) -> str:

@@ -44,9 +44,14 @@ def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> frozenset[str]:
 
 
 def cpu_has_bf16() -> bool:
-    """True when the CPU computes bf16 natively: a flag in :data:`BF16_CPU_FLAGS`, or oneDNN says so."""
-    if cpu_flags() & BF16_CPU_FLAGS:
-        return True
+    """True when the CPU computes bf16 natively: a flag in :data:`BF16_CPU_FLAGS`.
+
+    Only where ``/proc/cpuinfo`` is missing (not Linux) is oneDNN asked; its probe
+    also says yes on AVX-512 CPUs that merely emulate bf16 (slower than float32).
+    """
+    flags = cpu_flags()
+    if flags:
+        return bool(flags & BF16_CPU_FLAGS)
     torch = sys.modules.get("torch")  # only ask torch when it is already loaded
     probe = getattr(getattr(getattr(torch, "ops", None), "mkldnn", None), "_is_mkldnn_bf16_supported", None)
     if probe is None:

@@ -95,6 +95,19 @@ class SengaLoadModel:
             }
         }
 
+    @classmethod
+    def VALIDATE_INPUTS(cls, model: str) -> bool | str:
+        """Accept the dropdown's entries and what older workflows saved ("bundled", a folder path).
+
+        Defining this for ``model`` replaces ComfyUI's "value not in list" check of that input.
+        """
+        if model in model_choices():
+            return True
+        folder = model_folder(model)
+        if (folder / WEIGHTS_NAME).is_file():
+            return True
+        return f"{model}: not a senga model (no {WEIGHTS_NAME} in {folder}); pick one from the list"
+
     RETURN_TYPES = (MODEL_TYPE,)
     RETURN_NAMES = ("senga_model",)
     FUNCTION = "load"

@@ -7,6 +7,7 @@ import errno
 from pathlib import Path
 
 import pytest
+from training import TINY_TRAIN_FLAGS
 
 from senga.cli.main import main
 
@@ -18,14 +19,7 @@ def train_flags(data: Path) -> list[str]:
         "dice",
         "--data",
         str(data),
-        "--crop",
-        "32",
-        "--batch",
-        "2",
-        "--workers",
-        "0",
-        "--device",
-        "cpu",
+        *TINY_TRAIN_FLAGS,
         "--set",
         "log_every=1",
         "--set",

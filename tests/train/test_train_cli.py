@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from training import TINY_TRAIN_FLAGS
 
 from senga.cli.main import build_parser, main
 from senga.cli.train import collect_overrides
@@ -14,14 +15,7 @@ def _tiny_flags(pairs) -> list[str]:
     return [
         "--data",
         str(pairs["train"]),
-        "--crop",
-        "32",
-        "--batch",
-        "2",
-        "--workers",
-        "0",
-        "--device",
-        "cpu",
+        *TINY_TRAIN_FLAGS,
         "--set",
         "log_every=1",
         "--set",

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import torch
+from training import TINY_TRAIN_FLAGS
 
 from senga.cli.main import main
 from senga.models import create_model, from_pretrained, save_pretrained
@@ -85,12 +86,7 @@ def test_cli_init_defaults_to_the_finetune_lr(pairs, tmp_path) -> None:
         str(pairs["train"]),
         "--steps",
         "1",
-        "--crop",
-        "32",
-        "--batch",
-        "2",
-        "--workers",
-        "0",
+        *TINY_TRAIN_FLAGS,
         "-q",
     ]
     assert main([*common, "--init", "bundled", "--out", str(tmp_path / "a")]) == 0

@@ -99,6 +99,13 @@ class RunSummary:
     def ok(self) -> bool:
         return not self.failed
 
+    def extend(self, other: RunSummary) -> None:
+        """Add ``other``'s outcomes to this summary (one summary for a run of several parts)."""
+        self.done += other.done
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.not_images += other.not_images
+
     def line(self) -> str:
         """``"3 written, 1 skipped (output exists), 1 skipped: not an image (notes.txt), 2 failed"``."""
         return ", ".join(summary_parts(len(self.done), len(self.skipped), self.not_images, len(self.failed)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from senga.extract.precision import PRECISIONS
 from senga.weights import MODEL_NAMES_HELP
 
 
@@ -110,7 +111,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--precision",
         default="auto",
-        choices=("auto", "fp32", "bf16"),
+        choices=PRECISIONS,
         help="arithmetic of the torch backend: bf16 autocast needs a CPU with bf16 (else fp32); "
         "auto: bf16 only where it was measured faster and within 1/255 (docs/fast_model.md)",
     )

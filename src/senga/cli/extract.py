@@ -238,12 +238,11 @@ def run(args: argparse.Namespace) -> int:
 
         return progress
 
-    summary = RunSummary()
+    summary = RunSummary(failed=list(problems), not_images=not_images)
     if videos:
         run_videos(args, videos, extractor, style, summary, report)
-    video_done, video_skipped, video_failed = summary.done, summary.skipped, summary.failed
     try:
-        summary = run_files(
+        images = run_files(
             jobs,
             extractor,
             overwrite=args.overwrite,
@@ -256,7 +255,5 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         files_bar.close()
-    summary.failed = problems + video_failed + summary.failed
-    summary.done, summary.skipped = video_done + summary.done, video_skipped + summary.skipped
-    summary.not_images = not_images
+    summary.extend(images)
     return finish(summary.line(), summary.failed, quiet=args.quiet)

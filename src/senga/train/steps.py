@@ -212,35 +212,27 @@ class SupervisedStep:
 # ----------------------------------------------------------------------------- distillation
 
 
-class DistillStep:
+class DistillStep(SupervisedStep):
     """Distils ``config.teacher`` (frozen) into ``config.model`` (:mod:`senga.train.distill`).
 
-    On construction the student is warm-started from the teacher
+    The student is built, wrapped and optimised as in :class:`SupervisedStep`;
+    on construction it is warm-started from the teacher
     (``warm_start_from_teacher``) when both are ``SengaGenerator`` s; a
     resumed run then loads its own checkpoint over that. Loss terms:
     ``loss``, ``soft`` (BCE to the teacher), ``gt`` (the objective on the pair).
+    The teacher is never wrapped for DDP (it is frozen).
     """
 
     terms: tuple[str, ...] = ("loss", "soft", "gt")
-    discriminator: nn.Module | None = None
 
     def __init__(self, config: TrainConfig, ctx: DistContext) -> None:
         if config.teacher is None:
             raise ValueError("teacher: distillation needs a teacher model")
-        self.config, self.ctx = config, ctx
+        super().__init__(config, ctx)
         self.params = distill_params(config)
-        self.generator = build_network(config.model, config.model_config, config, ctx)
         self.teacher = load_teacher(config.teacher, ctx.device, raw=self.params["raw_targets"] > 0)
         if isinstance(self.generator, SengaGenerator) and isinstance(self.teacher, SengaGenerator):
             warm_start_from_teacher(self.generator, self.teacher)
-        self.objective = Objective(config.loss, config.loss_params)
-        self.optimizers = {"generator": make_optimizer(self.generator, config)}
-        self._train_model: nn.Module = self.generator
-
-    def distribute(self) -> None:
-        """Wrap the student for DDP (the teacher is frozen and needs no wrapping)."""
-        self._train_model = wrap(self.generator, self.ctx, self.config.sync_bn)
-        self.generator = getattr(self._train_model, "module", self._train_model)
 
     def step(self, rgb: Tensor, ink: Tensor, guard: Guard) -> dict[str, Tensor]:
         """One update on ``rgb (N,3,c,c)``, ``ink (N,1,c,c)``; returns the detached loss terms."""
